@@ -1,0 +1,3 @@
+"""ringkas: English summaries of Indonesian news articles."""
+
+__version__ = "0.1.0"
