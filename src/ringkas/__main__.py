@@ -1,0 +1,5 @@
+"""``python -m ringkas``."""
+
+from ringkas.cli import main
+
+main()

@@ -1,0 +1,94 @@
+"""Results as text, Markdown or JSON: the formats that go to files and pipes."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ringkas.result import Result
+
+FORMATS = ("text", "markdown", "json")
+_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
+
+
+def format_for_path(path: str) -> str | None:
+    """The format a file name asks for by its suffix, if any."""
+    return _SUFFIXES.get(Path(path).suffix.lower())
+
+
+def body(result: Result) -> str:
+    """The main text of a result: the summary, or the translation for translate runs."""
+    return result.summary if result.summary is not None else result.translation
+
+
+def to_text(result: Result) -> str:
+    return body(result).rstrip() + "\n"
+
+
+def _seconds(result: Result) -> str:
+    return f"{result.stats.seconds.get('total', 0.0):.1f} s"
+
+
+def to_markdown(result: Result) -> str:
+    stats = result.stats
+    title = "Summary" if result.summary is not None else "Translation"
+    lines = [f"# {title}: {result.source}", ""]
+    for notice in result.warnings:
+        lines += [f"> **Warning ({notice.code}):** {notice.message}", ""]
+    lines += [body(result).strip(), "", "## Details", ""]
+    lines.append(f"- Translator: `{result.models['translator']}`")
+    if "summarizer" in result.models:
+        lines.append(f"- Summarizer: `{result.models['summarizer']}`")
+    words = f"- Words: {stats.source_words} (Indonesian) → {stats.translation_words} (English)"
+    if result.summary is not None:
+        words += f" → {stats.summary_words} (summary)"
+        lines.append(words)
+        lines.append(f"- Chunks: {stats.chunks}, passes: {stats.passes}")
+    else:
+        lines.append(words)
+    for key in ("dateline", "outlet", "source_url"):
+        if key in result.metadata:
+            lines.append(f"- {key.replace('_', ' ').capitalize()}: {result.metadata[key]}")
+    lines.append(f"- Time: {_seconds(result)}")
+    if result.summary is not None:
+        lines += ["", "## Translation", "", result.translation.strip()]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(result: Result) -> str:
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render(results: Sequence[Result], fmt: str, *, many: bool | None = None) -> str:
+    """Format results as one document; JSON is an object for one input, a list for ``many``."""
+    if many is None:
+        many = len(results) > 1
+    if fmt == "json":
+        if not many and len(results) == 1:
+            return to_json(results[0])
+        payload = [result.to_dict() for result in results]
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    one = to_markdown if fmt == "markdown" else to_text
+    if len(results) == 1:
+        return one(results[0])
+    if fmt == "markdown":
+        return "\n---\n\n".join(one(result) for result in results)
+    return "\n".join(f"==> {result.source} <==\n{one(result)}" for result in results)
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write ``content`` to ``path`` via a temporary file and rename, never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

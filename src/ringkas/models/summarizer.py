@@ -1,0 +1,143 @@
+"""Abstractive summaries of any length: chunk on sentence boundaries, then combine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ringkas.models.engine import Decoding, Seq2SeqEngine
+from ringkas.result import Notice
+from ringkas.text.chunk import pack, split_to_fit
+
+
+@dataclass(frozen=True)
+class Length:
+    """Bounds of a summary, in model tokens."""
+
+    min_tokens: int
+    max_tokens: int
+
+
+# "medium" follows distilbart-cnn's own settings (56-142 tokens), tuned on news.
+LENGTHS = {
+    "short": Length(min_tokens=12, max_tokens=60),
+    "medium": Length(min_tokens=40, max_tokens=142),
+    "long": Length(min_tokens=90, max_tokens=280),
+}
+
+# Tokenising a joined chunk can take a few more tokens than its parts did apart.
+_SAFETY = 0.97
+_MAX_PASSES = 4
+
+
+@dataclass
+class Summary:
+    """A summary and how it was made."""
+
+    text: str
+    tokens: int
+    input_tokens: int
+    chunks: int
+    passes: int
+    warnings: list[Notice] = field(default_factory=list)
+
+
+class Summarizer:
+    """Summarise English text of any length with a seq2seq model."""
+
+    def __init__(self, engine: Seq2SeqEngine, *, beam_size: int = 2) -> None:
+        self.engine = engine
+        self.beam_size = beam_size
+        self.prefix = engine.task_prefix("summarization")
+        empty, with_prefix = engine.count_tokens(["", self.prefix])
+        self._overhead = max(empty, with_prefix)  # specials + task prefix
+        self._empty = empty
+        self.budget = int((engine.max_input_tokens - self._overhead) * _SAFETY)
+        if self.budget < 16:
+            raise ValueError(f"{engine.name} accepts too few input tokens to summarise")
+
+    def _cost(self, texts: Sequence[str]) -> list[int]:
+        return [n - self._empty for n in self.engine.count_tokens(list(texts))]
+
+    def _chunks(self, units: Sequence[str]) -> list[str]:
+        """Join consecutive units into chunks that each fit the model's input."""
+        pieces: list[str] = []
+        for unit, cost in zip(units, self._cost(units), strict=True):
+            if cost <= self.budget:
+                pieces.append(unit)
+            else:
+                pieces.extend(
+                    split_to_fit(unit, self.budget, lambda t: self._cost([t])[0])
+                )
+        costs = self._cost(pieces)
+        chunks = [" ".join(pieces[i] for i in group) for group in pack(costs, self.budget)]
+        fitted: list[str] = []
+        for chunk in chunks:
+            if self.engine.count_tokens([self.prefix + chunk])[0] <= self.engine.max_input_tokens:
+                fitted.append(chunk)
+            else:  # tokenisation across the joins grew it: cut it again
+                fitted.extend(
+                    split_to_fit(chunk, self.budget, lambda t: self._cost([t])[0])
+                )
+        return fitted
+
+    def _decoding(self, length: Length, input_tokens: int) -> Decoding:
+        # A summary should not be longer than its input nor forced past half of it.
+        max_new = min(length.max_tokens, max(16, input_tokens))
+        min_new = min(length.min_tokens, input_tokens // 2, max_new)
+        return Decoding(beam_size=self.beam_size, max_new_tokens=max_new, min_new_tokens=min_new)
+
+    def _run(self, chunks: Sequence[str], length: Length) -> list[tuple[str, int]]:
+        outputs: list[tuple[str, int]] = []
+        for chunk in chunks:
+            input_tokens = self._cost([chunk])[0]
+            (generated,) = self.engine.generate(
+                [self.prefix + chunk], self._decoding(length, input_tokens)
+            )
+            outputs.append((generated.text, generated.tokens))
+        return outputs
+
+    def summarize(self, sentences: Sequence[str], length: str = "medium") -> Summary:
+        """Summarise the sentences; text too long for one pass is chunked and recombined."""
+        bounds = LENGTHS[length]
+        units = [s.strip() for s in sentences if s.strip()]
+        if not units:
+            raise ValueError("nothing to summarise")
+        input_tokens = sum(self._cost(units)) + self._overhead
+        chunks = self._chunks(units)
+        first_chunks = len(chunks)
+        passes = 1
+        # Partial summaries keep enough detail for the final pass to choose from, yet are
+        # short enough that several fit in one input, so each pass shrinks the text.
+        medium = LENGTHS["medium"]
+        partial_max = min(medium.max_tokens, self.budget // 4)
+        partial = Length(min(medium.min_tokens, partial_max // 2), partial_max)
+        outputs = self._run(chunks, bounds if len(chunks) == 1 else partial)
+        while len(outputs) > 1:
+            if passes >= _MAX_PASSES:
+                break
+            passes += 1
+            chunks = self._chunks([text for text, _ in outputs if text])
+            outputs = self._run(chunks, bounds if len(chunks) == 1 else partial)
+        text = " ".join(t for t, _ in outputs if t)
+        warnings = []
+        if first_chunks > 1:
+            warnings.append(
+                Notice(
+                    "chunked",
+                    f"the translation has {input_tokens} tokens, more than the summarizer's "
+                    f"limit of {self.engine.max_input_tokens}: it was summarised in "
+                    f"{first_chunks} chunks and the partial summaries were combined "
+                    f"in {passes - 1} more pass(es)",
+                )
+            )
+        if not text:
+            warnings.append(Notice("empty_summary", "the summarizer produced no text"))
+        return Summary(
+            text=text,
+            tokens=sum(n for _, n in outputs),
+            input_tokens=input_tokens,
+            chunks=first_chunks,
+            passes=passes,
+            warnings=warnings,
+        )

@@ -1,0 +1,144 @@
+"""The torch engine: transformers Auto classes and ``generate()``."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ringkas.errors import ModelUnavailableError
+from ringkas.models.engine import Decoding, Generated
+
+# Beyond this a tokenizer's model_max_length is transformers' "unknown" sentinel.
+_NO_LIMIT = 1_000_000
+_DEFAULT_INPUT_LIMIT = 512
+# Language codes for multilingual translators, by the token each vocabulary uses.
+_LANGUAGE_TOKENS = {
+    "nllb": lambda lang: {"id": "ind_Latn", "en": "eng_Latn"}.get(lang, lang),
+    "m2m": lambda lang: f"__{lang}__",
+}
+
+
+def _quiet_transformers() -> None:
+    import transformers
+
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+
+
+def resolve_device(device: str) -> str:
+    """Map 'auto' to 'cuda' when a GPU is usable, else 'cpu'."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class TorchSeq2Seq:
+    """An encoder-decoder checkpoint run with torch (the reference engine)."""
+
+    engine = "torch"
+
+    def __init__(
+        self, folder: Path, name: str, *, device: str = "cpu", threads: int | None = None
+    ) -> None:
+        import torch
+        from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
+
+        _quiet_transformers()
+        if threads:
+            torch.set_num_threads(threads)
+        self.name = name
+        self.device = resolve_device(device)
+        try:
+            self.config = AutoConfig.from_pretrained(folder)
+            self.tokenizer = AutoTokenizer.from_pretrained(folder)
+            model = AutoModelForSeq2SeqLM.from_pretrained(folder, use_safetensors=True)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelUnavailableError(
+                f"model {name!r} could not be loaded as an encoder-decoder model: {exc}",
+                hint="ringkas needs a seq2seq checkpoint (Marian, M2M/NLLB, BART, PEGASUS, T5)",
+            ) from exc
+        self.model = model.to(self.device).eval()
+        self.model_type: str = self.config.model_type
+        self.max_input_tokens = self._input_limit()
+        self._forced_bos: int | None = None
+
+    def _input_limit(self) -> int:
+        limits = [
+            value
+            for value in (
+                getattr(self.config, "max_position_embeddings", None),
+                getattr(self.config, "n_positions", None),
+                self.tokenizer.model_max_length,
+            )
+            if isinstance(value, int) and 0 < value < _NO_LIMIT
+        ]
+        return min(limits) if limits else _DEFAULT_INPUT_LIMIT
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def task_prefix(self, task: str) -> str:
+        params: dict[str, Any] = getattr(self.config, "task_specific_params", None) or {}
+        for key, value in params.items():
+            if key.startswith(task) and isinstance(value, dict) and value.get("prefix"):
+                return str(value["prefix"])
+        if self.model_type == "t5" and task == "summarization":
+            return "summarize: "
+        return ""
+
+    def set_languages(self, source: str, target: str) -> None:
+        vocab = self.tokenizer.get_vocab()
+        for style, code in _LANGUAGE_TOKENS.items():
+            target_token = code(target)
+            if target_token in vocab:
+                src = code(source) if style == "nllb" else source
+                self.tokenizer.src_lang = src
+                self._forced_bos = vocab[target_token]
+                return
+
+    def _generation_config(self, decoding: Decoding) -> Any:
+        config = copy.deepcopy(self.model.generation_config)
+        # Clear the checkpoint's absolute lengths so max/min_new_tokens alone apply
+        # (setting both makes transformers warn on every call).
+        config.max_length = None
+        config.min_length = 0
+        config.max_new_tokens = decoding.max_new_tokens
+        if decoding.min_new_tokens:
+            config.min_new_tokens = decoding.min_new_tokens
+        config.num_beams = decoding.beam_size
+        config.do_sample = False
+        if decoding.beam_size == 1:
+            config.early_stopping = False
+        if self._forced_bos is not None:
+            config.forced_bos_token_id = self._forced_bos
+        return config
+
+    def generate(self, texts: Sequence[str], decoding: Decoding) -> list[Generated]:
+        import torch
+
+        if not texts:
+            return []
+        batch = self.tokenizer(list(texts), return_tensors="pt", padding=True)
+        if batch["input_ids"].shape[1] > self.max_input_tokens:
+            # Callers split input to fit; reaching here would mean silent truncation.
+            raise ValueError(
+                f"input of {batch['input_ids'].shape[1]} tokens exceeds {self.name}'s "
+                f"limit of {self.max_input_tokens}"
+            )
+        batch = batch.to(self.device)
+        with torch.inference_mode():
+            output = self.model.generate(**batch, generation_config=self._generation_config(decoding))
+        special = set(self.tokenizer.all_special_ids)
+        results = []
+        for ids in output.tolist():
+            content = [i for i in ids if i not in special]
+            text = self.tokenizer.decode(content, skip_special_tokens=True)
+            results.append(Generated(text=" ".join(text.split()), tokens=len(content)))
+        return results

@@ -1,0 +1,107 @@
+"""Sentence-level translation in length-sorted, token-bounded batches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ringkas.models.engine import Decoding, Seq2SeqEngine
+from ringkas.text.chunk import split_to_fit
+
+# Translations are rarely more than twice as long as their source in tokens.
+_OUTPUT_RATIO = 2.0
+_OUTPUT_MARGIN = 10
+
+
+@dataclass
+class Translations:
+    """Translations aligned with the input sentences, with token counts per sentence."""
+
+    texts: list[str]
+    input_tokens: list[int]
+    output_tokens: list[int]
+    # Sentences over the input limit, by index: how many parts each was cut into.
+    parts: dict[int, int] = field(default_factory=dict)
+
+
+def batches(lengths: Sequence[int], max_tokens: int, max_size: int) -> list[list[int]]:
+    """Group item indices longest first so that padded batch size stays under ``max_tokens``."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+    groups: list[list[int]] = []
+    for index in order:
+        if groups:
+            group = groups[-1]
+            longest = lengths[group[0]]  # sorted: the first item is the longest
+            if len(group) < max_size and longest * (len(group) + 1) <= max_tokens:
+                group.append(index)
+                continue
+        groups.append([index])
+    return groups
+
+
+class Translator:
+    """Translate sentences one by one (batched), so no sentence is cut by the input limit."""
+
+    def __init__(
+        self,
+        engine: Seq2SeqEngine,
+        *,
+        beam_size: int = 2,
+        max_batch_tokens: int = 4096,
+        max_batch_size: int = 64,
+        source_language: str = "id",
+        target_language: str = "en",
+    ) -> None:
+        self.engine = engine
+        self.beam_size = beam_size
+        self.max_batch_tokens = max_batch_tokens
+        self.max_batch_size = max_batch_size
+        engine.set_languages(source_language, target_language)
+        self.prefix = engine.task_prefix(f"translation_{source_language}_to_{target_language}")
+
+    def _count(self, text: str) -> int:
+        return self.engine.count_tokens([self.prefix + text])[0]
+
+    def translate(self, sentences: Sequence[str]) -> Translations:
+        """Translate each sentence; over-long ones are cut at clause breaks and rejoined."""
+        limit = self.engine.max_input_tokens
+        lengths = self.engine.count_tokens([self.prefix + s for s in sentences])
+        pieces: list[str] = []
+        owner: list[int] = []
+        split: dict[int, int] = {}
+        for index, (sentence, length) in enumerate(zip(sentences, lengths, strict=True)):
+            parts = [sentence] if length <= limit else split_to_fit(sentence, limit, self._count)
+            if len(parts) > 1:
+                split[index] = len(parts)
+            pieces.extend(parts)
+            owner.extend([index] * len(parts))
+
+        piece_lengths = (
+            lengths if len(pieces) == len(sentences) else self.engine.count_tokens(
+                [self.prefix + p for p in pieces]
+            )
+        )
+        outputs = [""] * len(pieces)
+        output_tokens = [0] * len(pieces)
+        todo = [i for i, piece in enumerate(pieces) if piece.strip()]
+        todo_lengths = [piece_lengths[i] for i in todo]
+        for group in batches(todo_lengths, self.max_batch_tokens, self.max_batch_size):
+            indices = [todo[g] for g in group]
+            longest = max(piece_lengths[i] for i in indices)
+            decoding = Decoding(
+                beam_size=self.beam_size,
+                # The decoder shares the position limit of the encoder in Marian/BART.
+                max_new_tokens=min(int(longest * _OUTPUT_RATIO) + _OUTPUT_MARGIN, limit),
+            )
+            generated = self.engine.generate([self.prefix + pieces[i] for i in indices], decoding)
+            for i, out in zip(indices, generated, strict=True):
+                outputs[i] = out.text
+                output_tokens[i] = out.tokens
+
+        texts = [""] * len(sentences)
+        out_tokens = [0] * len(sentences)
+        for piece_index, sentence_index in enumerate(owner):
+            joined = f"{texts[sentence_index]} {outputs[piece_index]}"
+            texts[sentence_index] = joined.strip()
+            out_tokens[sentence_index] += output_tokens[piece_index]
+        return Translations(texts, list(lengths), out_tokens, split)

@@ -1,0 +1,108 @@
+"""What a run produces: the summary, the translation, provenance and statistics."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words, the unit editors count in."""
+    return len(text.split())
+
+
+@dataclass
+class Sentence:
+    """One source sentence, where it sits, and its English translation."""
+
+    id: int
+    paragraph: int
+    source: str
+    translation: str = ""
+
+
+@dataclass
+class Notice:
+    """A warning attached to a result: a stable code for scripts and a message for people."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class Stats:
+    """Sizes per stage and seconds spent; tokens are model tokens, specials included."""
+
+    source_words: int = 0
+    source_tokens: int = 0
+    sentences: int = 0
+    paragraphs: int = 0
+    translation_words: int = 0
+    translation_tokens: int = 0
+    summary_input_tokens: int = 0
+    summary_words: int = 0
+    summary_tokens: int = 0
+    chunks: int = 0
+    passes: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self, *, with_summary: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "source": {
+                "words": self.source_words,
+                "tokens": self.source_tokens,
+                "sentences": self.sentences,
+                "paragraphs": self.paragraphs,
+            },
+            "translation": {"words": self.translation_words, "tokens": self.translation_tokens},
+        }
+        if with_summary:
+            data["summary"] = {
+                "words": self.summary_words,
+                "tokens": self.summary_tokens,
+                "input_tokens": self.summary_input_tokens,
+            }
+            data["chunks"] = self.chunks
+            data["passes"] = self.passes
+        data["seconds"] = {key: round(value, 3) for key, value in self.seconds.items()}
+        return data
+
+
+@dataclass
+class Result:
+    """The outcome for one article; ``summary`` is None for a translation-only run."""
+
+    source: str
+    translation: str
+    summary: str | None
+    models: dict[str, str]
+    settings: dict[str, Any]
+    sentences: list[Sentence]
+    stats: Stats
+    warnings: list[Notice] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    removed: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def chunked(self) -> bool:
+        return self.stats.chunks > 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract documented in README ("JSON output")."""
+        with_summary = self.summary is not None
+        data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "source": self.source}
+        if with_summary:
+            data["summary"] = self.summary
+        data.update(
+            translation=self.translation,
+            models=dict(self.models),
+            settings=dict(self.settings),
+            stats=self.stats.to_dict(with_summary=with_summary),
+            warnings=[asdict(notice) for notice in self.warnings],
+            metadata=dict(self.metadata),
+            removed=list(self.removed),
+            sentences=[asdict(sentence) for sentence in self.sentences],
+        )
+        return data

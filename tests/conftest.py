@@ -1,0 +1,126 @@
+"""Test isolation: no network, no real caches or config, tiny models built once per session."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tiny_models import build_all
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+SEED = REPO / "examples" / "articles" / "maluku-kumkm.txt"
+NONET = Path(__file__).resolve().parent / "nonet"
+NETWORK_MARKER = "RINGKAS-TEST: network access attempted"
+
+_attempts: list[str] = []
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    _attempts.append(repr(args[1:2] or args[:1]))
+    raise OSError("network access is disabled in ringkas tests")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network() -> Iterator[None]:
+    """Every socket connection fails; see _network_attempts_fail_the_test."""
+    saved = (
+        socket.socket.connect,
+        socket.socket.connect_ex,
+        socket.create_connection,
+        socket.getaddrinfo,
+    )
+    socket.socket.connect = _refuse  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = _refuse  # type: ignore[method-assign,assignment]
+    socket.create_connection = _refuse  # type: ignore[assignment]
+    socket.getaddrinfo = _refuse  # type: ignore[assignment]
+    yield
+    (
+        socket.socket.connect,
+        socket.socket.connect_ex,
+        socket.create_connection,
+        socket.getaddrinfo,
+    ) = saved  # type: ignore[method-assign,assignment]
+
+
+@pytest.fixture(autouse=True)
+def _network_attempts_fail_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test fails if anything tried to connect, even when the code swallowed the error."""
+    _attempts.clear()
+    yield
+    if _attempts and "network_attempt_expected" not in request.keywords:
+        pytest.fail(f"network access attempted: {_attempts}")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fresh, empty cache/config dirs and offline mode; no RINGKAS_* settings leak in."""
+    home = tmp_path_factory.mktemp("home")
+    for name in list(os.environ):
+        if name.startswith(("RINGKAS_", "HF_", "TRANSFORMERS_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("HF_HOME", str(home / "hf"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    # Tiny models gain nothing from threads, and on a busy machine OpenMP threads
+    # spinning against each other made runs 20x slower.
+    monkeypatch.setenv("RINGKAS_THREADS", "1")
+
+
+@dataclass(frozen=True)
+class TinyModels:
+    marian: Path
+    bart: Path
+    t5: Path
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> TinyModels:
+    """Tiny random Marian, BART and T5 checkpoints in their real on-disk formats."""
+    models = build_all(tmp_path_factory.mktemp("models"))
+    return TinyModels(marian=models["marian"], bart=models["bart"], t5=models["t5"])
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared corpus beside the checkout; tests using it skip in a user's clone."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS} (only CI and developers have ../shared)")
+    return CORPUS
+
+
+def run_ringkas(
+    *args: str,
+    input: bytes | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    network_attempt_expected: bool = False,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `python -m ringkas` as a real process, with network access made to fail loudly."""
+    full_env = {**os.environ, **(env or {})}
+    full_env["PYTHONPATH"] = os.pathsep.join(
+        [str(NONET), str(REPO / "src"), full_env.get("PYTHONPATH", "")]
+    )
+    process = subprocess.run(
+        [sys.executable, "-m", "ringkas", *args],
+        input=input,
+        capture_output=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=600,
+    )
+    if not network_attempt_expected:
+        assert NETWORK_MARKER.encode() not in process.stderr, process.stderr.decode()
+    return process
