@@ -24,9 +24,7 @@ def models(tiny: TinyModels, summarizer: Path | None = None) -> list[str]:
 
 def expected_sentences(text: str) -> list[str]:
     cleaned = clean_article(text).text
-    return [
-        s.strip() for line in cleaned.split("\n") for s in split_sentences(line) if s.strip()
-    ]
+    return [s.strip() for line in cleaned.split("\n") for s in split_sentences(line) if s.strip()]
 
 
 def test_summarize_file_prints_plain_summary_when_piped(tiny: TinyModels) -> None:
@@ -253,10 +251,12 @@ def test_subprocess_shell_pipe(tiny: TinyModels, tmp_path: Path) -> None:
     import subprocess
     import sys
 
+    python = shlex.quote(sys.executable)
+    check = "import json, sys; print(bool(json.load(sys.stdin)['summary']))"
     script = (
-        f"cat {shlex.quote(str(SEED))} | {shlex.quote(sys.executable)} -m ringkas summarize - "
+        f"cat {shlex.quote(str(SEED))} | {python} -m ringkas summarize - "
         f"-t {shlex.quote(str(tiny.marian))} -s {shlex.quote(str(tiny.t5))} --format json | "
-        f"{shlex.quote(sys.executable)} -c 'import json,sys; print(len(json.load(sys.stdin)[\"summary\"]) > 0)'"
+        f"{python} -c {shlex.quote(check)}"
     )
     import os
 

@@ -217,9 +217,7 @@ def _run(
         sys.exit(int(ExitCode.INPUT_FAILED))
 
 
-def _emit(
-    results: list[Result], *, fmt: str, output: str | None, pretty: bool, many: bool
-) -> None:
+def _emit(results: list[Result], *, fmt: str, output: str | None, pretty: bool, many: bool) -> None:
     from ringkas.export import render, write_atomic
 
     if not results:

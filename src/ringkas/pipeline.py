@@ -107,14 +107,18 @@ class Pipeline:
     def translator(self) -> Translator:
         """The translator, loaded on first use."""
         if self._translator is None:
-            self._translator = Translator(self._load(self.translator_name), beam_size=self.beam_size)
+            self._translator = Translator(
+                self._load(self.translator_name), beam_size=self.beam_size
+            )
         return self._translator
 
     @property
     def summarizer(self) -> Summarizer:
         """The summarizer, loaded on first use."""
         if self._summarizer is None:
-            self._summarizer = Summarizer(self._load(self.summarizer_name), beam_size=self.beam_size)
+            self._summarizer = Summarizer(
+                self._load(self.summarizer_name), beam_size=self.beam_size
+            )
         return self._summarizer
 
     def _take_load_seconds(self) -> float:

@@ -66,9 +66,7 @@ class Summarizer:
             if cost <= self.budget:
                 pieces.append(unit)
             else:
-                pieces.extend(
-                    split_to_fit(unit, self.budget, lambda t: self._cost([t])[0])
-                )
+                pieces.extend(split_to_fit(unit, self.budget, lambda t: self._cost([t])[0]))
         costs = self._cost(pieces)
         chunks = [" ".join(pieces[i] for i in group) for group in pack(costs, self.budget)]
         fitted: list[str] = []
@@ -76,9 +74,7 @@ class Summarizer:
             if self.engine.count_tokens([self.prefix + chunk])[0] <= self.engine.max_input_tokens:
                 fitted.append(chunk)
             else:  # tokenisation across the joins grew it: cut it again
-                fitted.extend(
-                    split_to_fit(chunk, self.budget, lambda t: self._cost([t])[0])
-                )
+                fitted.extend(split_to_fit(chunk, self.budget, lambda t: self._cost([t])[0]))
         return fitted
 
     def _decoding(self, length: Length, input_tokens: int) -> Decoding:

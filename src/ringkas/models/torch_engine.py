@@ -13,11 +13,9 @@ from ringkas.models.engine import Decoding, Generated
 # Beyond this a tokenizer's model_max_length is transformers' "unknown" sentinel.
 _NO_LIMIT = 1_000_000
 _DEFAULT_INPUT_LIMIT = 512
-# Language codes for multilingual translators, by the token each vocabulary uses.
-_LANGUAGE_TOKENS = {
-    "nllb": lambda lang: {"id": "ind_Latn", "en": "eng_Latn"}.get(lang, lang),
-    "m2m": lambda lang: f"__{lang}__",
-}
+# Multilingual translators name languages by special tokens: NLLB by FLORES-200 codes,
+# M2M100 by "__xx__".
+_NLLB_CODES = {"id": "ind_Latn", "en": "eng_Latn"}
 
 
 def _quiet_transformers() -> None:
@@ -95,13 +93,13 @@ class TorchSeq2Seq:
 
     def set_languages(self, source: str, target: str) -> None:
         vocab = self.tokenizer.get_vocab()
-        for style, code in _LANGUAGE_TOKENS.items():
-            target_token = code(target)
-            if target_token in vocab:
-                src = code(source) if style == "nllb" else source
-                self.tokenizer.src_lang = src
-                self._forced_bos = vocab[target_token]
-                return
+        nllb_target = _NLLB_CODES.get(target, target)
+        if nllb_target in vocab:
+            self.tokenizer.src_lang = _NLLB_CODES.get(source, source)
+            self._forced_bos = vocab[nllb_target]
+        elif f"__{target}__" in vocab:
+            self.tokenizer.src_lang = source
+            self._forced_bos = vocab[f"__{target}__"]
 
     def _generation_config(self, decoding: Decoding) -> Any:
         config = copy.deepcopy(self.model.generation_config)
@@ -134,11 +132,13 @@ class TorchSeq2Seq:
             )
         batch = batch.to(self.device)
         with torch.inference_mode():
-            output = self.model.generate(**batch, generation_config=self._generation_config(decoding))
+            output = self.model.generate(
+                **batch, generation_config=self._generation_config(decoding)
+            )
         special = set(self.tokenizer.all_special_ids)
         results = []
         for ids in output.tolist():
             content = [i for i in ids if i not in special]
-            text = self.tokenizer.decode(content, skip_special_tokens=True)
+            text = str(self.tokenizer.decode(content, skip_special_tokens=True))
             results.append(Generated(text=" ".join(text.split()), tokens=len(content)))
         return results

@@ -77,9 +77,9 @@ class Translator:
             owner.extend([index] * len(parts))
 
         piece_lengths = (
-            lengths if len(pieces) == len(sentences) else self.engine.count_tokens(
-                [self.prefix + p for p in pieces]
-            )
+            lengths
+            if len(pieces) == len(sentences)
+            else self.engine.count_tokens([self.prefix + p for p in pieces])
         )
         outputs = [""] * len(pieces)
         output_tokens = [0] * len(pieces)

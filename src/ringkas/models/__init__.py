@@ -1,0 +1,1 @@
+"""Model loading, inference engines, and the translator and summarizer built on them."""

@@ -1,0 +1,108 @@
+"""Model naming, loading rules and the engine-level behaviour on tiny checkpoints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import ringkas
+from conftest import SEED, TinyModels
+from ringkas.errors import ModelUnavailableError
+from ringkas.models.hub import fetch_model, offline_mode, parse_model_spec
+from ringkas.models.registry import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
+from ringkas.models.summarizer import Summarizer
+from ringkas.models.torch_engine import TorchSeq2Seq
+from ringkas.pipeline import Pipeline, load_engine
+
+
+def test_known_models_are_pinned_to_safetensors_revisions() -> None:
+    translator = parse_model_spec(DEFAULT_TRANSLATOR)
+    assert (translator.name, translator.revision) == (DEFAULT_TRANSLATOR, "refs/pr/1")
+    assert parse_model_spec(DEFAULT_SUMMARIZER).revision == "refs/pr/13"
+
+
+def test_model_spec_forms(tmp_path: Path) -> None:
+    explicit = parse_model_spec("google/flan-t5-small@main")
+    assert (explicit.name, explicit.revision, explicit.is_local) == (
+        "google/flan-t5-small",
+        "main",
+        False,
+    )
+    assert parse_model_spec("someone/model").revision is None
+    assert parse_model_spec(str(tmp_path)).folder == tmp_path
+    assert parse_model_spec("./models/marian").is_local
+    assert parse_model_spec("a/b/c").is_local
+
+
+def test_offline_switches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    assert not offline_mode()
+    monkeypatch.setenv("RINGKAS_OFFLINE", "1")
+    assert offline_mode()
+
+
+def test_hub_model_not_in_cache_offline_names_model_and_fix() -> None:
+    with pytest.raises(ModelUnavailableError) as error:
+        fetch_model(parse_model_spec(DEFAULT_SUMMARIZER))
+    message = error.value.one_line()
+    assert "sshleifer/distilbart-cnn-12-6@refs/pr/13" in message
+    assert "offline" in message
+    assert error.value.exit_code == 3
+
+
+def test_folder_without_config_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailableError, match="no config.json"):
+        fetch_model(parse_model_spec(str(tmp_path)))
+
+
+def test_input_limits_come_from_the_checkpoints(tiny: TinyModels) -> None:
+    assert load_engine(str(tiny.marian)).max_input_tokens == 256
+    assert load_engine(str(tiny.bart)).max_input_tokens == 256
+    assert load_engine(str(tiny.t5)).max_input_tokens == 4096
+
+
+def test_t5_gets_its_task_prefix_bart_none(tiny: TinyModels) -> None:
+    t5 = Summarizer(TorchSeq2Seq(tiny.t5, "t5"))
+    assert t5.prefix == "summarize: "
+    assert Summarizer(TorchSeq2Seq(tiny.bart, "bart")).prefix == ""
+
+
+def test_token_counts_include_special_tokens(tiny: TinyModels) -> None:
+    bart = TorchSeq2Seq(tiny.bart, "bart")
+    empty, word = bart.count_tokens(["", "meeting"])
+    assert empty == 2  # <s> and </s>
+    assert word > empty
+
+
+def test_summarizer_reports_input_tokens_and_single_pass(tiny: TinyModels) -> None:
+    summarizer = Summarizer(TorchSeq2Seq(tiny.bart, "bart"))
+    sentences = ["The meeting took place on the fifth floor of a hotel in Ambon on Wednesday."]
+    summary = summarizer.summarize(sentences, "short")
+    assert (summary.chunks, summary.passes) == (1, 1)
+    assert summary.warnings == [] or [w.code for w in summary.warnings] == ["empty_summary"]
+    assert summary.input_tokens == TorchSeq2Seq(tiny.bart, "bart").count_tokens(sentences)[0]
+
+
+def test_library_api(tiny: TinyModels) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    settings = {"translator": str(tiny.marian), "summarizer": str(tiny.t5), "threads": 1}
+    result = ringkas.summarize(text, **settings)
+    assert result.summary
+    assert result.models == {"translator": str(tiny.marian), "summarizer": str(tiny.t5)}
+    again = ringkas.summarize(text, **settings)
+    assert again.stats.seconds["load"] == 0  # the same pipeline, models already loaded
+    assert again.summary == result.summary  # deterministic decoding
+
+
+def test_pipeline_is_callable_on_a_list(tiny: TinyModels) -> None:
+    pipe = Pipeline(str(tiny.marian), str(tiny.t5), length="short", threads=1)
+    results = pipe(["Rapat berlangsung dua hari.", "Gempa M 4,8 terjadi di Garut."])
+    assert [r.source for r in results] == ["<text 1>", "<text 2>"]
+    assert all(r.summary is not None for r in results)
+    assert results[0].sentences[0].translation
+
+
+def test_pipeline_rejects_unknown_settings() -> None:
+    with pytest.raises(ValueError, match="length"):
+        Pipeline(length="huge")
