@@ -52,7 +52,7 @@ def test_hub_model_not_in_cache_offline_names_model_and_fix() -> None:
 
 
 def test_folder_without_config_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ModelUnavailableError, match="no config.json"):
+    with pytest.raises(ModelUnavailableError, match=r"no config\.json"):
         fetch_model(parse_model_spec(str(tmp_path)))
 
 

@@ -1,6 +1,23 @@
-"""Indonesian news text: cleaning and sentence segmentation."""
+"""Indonesian news text: cleaning and sentence segmentation.
 
-from ringkas.text.clean import CleanedArticle, clean_article
-from ringkas.text.segment import sentence_spans, split_sentences
+Pure Python and light to import (only :mod:`re` and the standard library), so the CLI
+can import it at start-up.
+"""
 
-__all__ = ["CleanedArticle", "clean_article", "sentence_spans", "split_sentences"]
+from ringkas.text.clean import CleanedArticle, clean_article, normalize_whitespace
+from ringkas.text.segment import (
+    paragraph_spans,
+    sentence_spans,
+    split_paragraphs,
+    split_sentences,
+)
+
+__all__ = [
+    "CleanedArticle",
+    "clean_article",
+    "normalize_whitespace",
+    "paragraph_spans",
+    "sentence_spans",
+    "split_paragraphs",
+    "split_sentences",
+]
