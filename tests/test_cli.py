@@ -300,3 +300,34 @@ def test_every_command_has_help() -> None:
         result = invoke(name, "--help")
         assert result.exit_code == 0
         assert command.help and len(command.help.strip()) > 20, name
+
+
+def test_seed_metadata_and_removed_text_in_json(tiny: TinyModels) -> None:
+    result = invoke("translate", str(SEED), "-t", str(tiny.marian), "-f", "json")
+    data = json.loads(result.stdout)
+    assert data["metadata"]["dateline"] == "Ambon"
+    assert data["metadata"]["outlet"] == "malukubersatu.com"
+    assert data["metadata"]["codes"] == ["MB-01"]
+    assert data["metadata"]["source_url"].startswith("https://malukubersatu.com/")
+    kinds = {item["kind"] for item in data["removed"]}
+    assert kinds == {"dateline", "editor_code", "source_line"}
+    assert not any("Sumber" in s["source"] for s in data["sentences"])
+
+
+def test_no_clean_keeps_the_article_as_is(tiny: TinyModels) -> None:
+    result = invoke("translate", str(SEED), "-t", str(tiny.marian), "-f", "json", "--no-clean")
+    data = json.loads(result.stdout)
+    assert data["removed"] == [] and data["metadata"] == {}
+    assert data["sentences"][0]["source"].startswith("AMBON,MALUKUBERSATU.COM")
+    assert data["sentences"][-1]["source"].startswith("Sumber :")
+    assert data["settings"]["clean"] is False
+
+
+def test_output_file_gets_normal_permissions(tiny: TinyModels, tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "summary.txt"
+    assert invoke("translate", str(SEED), "-t", str(tiny.marian), "-o", str(target)).exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
