@@ -59,9 +59,15 @@ def _network_attempts_fail_the_test(request: pytest.FixtureRequest) -> Iterator[
         pytest.fail(f"network access attempted: {_attempts}")
 
 
+@pytest.fixture(scope="session")
+def model_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ringkas model store for the session, so each tiny model is converted once."""
+    return tmp_path_factory.mktemp("ringkas-cache")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, model_store: Path
 ) -> None:
     """Fresh, empty cache/config dirs and offline mode; no RINGKAS_* settings leak in."""
     home = tmp_path_factory.mktemp("home")
@@ -77,6 +83,7 @@ def _isolated_environment(
     # Tiny models gain nothing from threads, and on a busy machine OpenMP threads
     # spinning against each other made runs 20x slower.
     monkeypatch.setenv("RINGKAS_THREADS", "1")
+    monkeypatch.setenv("RINGKAS_CACHE_DIR", str(model_store))
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,13 @@ import pytest
 
 import ringkas
 from conftest import SEED, TinyModels
-from ringkas.errors import ModelUnavailableError
+from ringkas.errors import ModelUnavailableError, UsageError
 from ringkas.models.hub import fetch_model, offline_mode, parse_model_spec
 from ringkas.models.registry import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
 from ringkas.models.summarizer import Summarizer
 from ringkas.models.torch_engine import TorchSeq2Seq
 from ringkas.pipeline import Pipeline, load_engine
+from ringkas.settings import Settings
 
 
 def test_known_models_are_pinned_to_safetensors_revisions() -> None:
@@ -56,10 +57,12 @@ def test_folder_without_config_is_refused(tmp_path: Path) -> None:
         fetch_model(parse_model_spec(str(tmp_path)))
 
 
-def test_input_limits_come_from_the_checkpoints(tiny: TinyModels) -> None:
-    assert load_engine(str(tiny.marian)).max_input_tokens == 256
-    assert load_engine(str(tiny.bart)).max_input_tokens == 256
-    assert load_engine(str(tiny.t5)).max_input_tokens == 4096
+@pytest.mark.parametrize("engine", ["ctranslate2", "torch"])
+def test_input_limits_come_from_the_checkpoints(tiny: TinyModels, engine: str) -> None:
+    settings = Settings(engine=engine, threads=1)
+    assert load_engine(str(tiny.marian), settings).max_input_tokens == 256
+    assert load_engine(str(tiny.bart), settings).max_input_tokens == 256
+    assert load_engine(str(tiny.t5), settings).max_input_tokens == 4096
 
 
 def test_t5_gets_its_task_prefix_bart_none(tiny: TinyModels) -> None:
@@ -96,7 +99,7 @@ def test_library_api(tiny: TinyModels) -> None:
 
 
 def test_pipeline_is_callable_on_a_list(tiny: TinyModels) -> None:
-    pipe = Pipeline(str(tiny.marian), str(tiny.t5), length="short", threads=1)
+    pipe = Pipeline(translator=str(tiny.marian), summarizer=str(tiny.t5), length="short", threads=1)
     results = pipe(["Rapat berlangsung dua hari.", "Gempa M 4,8 terjadi di Garut."])
     assert [r.source for r in results] == ["<text 1>", "<text 2>"]
     assert all(r.summary is not None for r in results)
@@ -104,5 +107,27 @@ def test_pipeline_is_callable_on_a_list(tiny: TinyModels) -> None:
 
 
 def test_pipeline_rejects_unknown_settings() -> None:
-    with pytest.raises(ValueError, match="length"):
+    with pytest.raises(UsageError, match="length"):
         Pipeline(length="huge")
+    with pytest.raises(TypeError, match="colour"):
+        Settings.from_options(colour="red")
+
+
+def test_articles_share_translation_batches_and_fail_alone(tiny: TinyModels) -> None:
+    pipe = Pipeline(translator=str(tiny.marian), summarizer=str(tiny.t5), threads=1)
+    engine = pipe.translator.engine
+    calls = []
+    real_generate = engine.generate
+
+    def counting_generate(texts, decoding):
+        calls.append(len(texts))
+        return real_generate(texts, decoding)
+
+    engine.generate = counting_generate  # type: ignore[method-assign]
+    articles = ["Rapat berlangsung dua hari.", "   ", "Gempa terjadi di Garut. Warga tenang."]
+    outcomes = list(pipe.process(articles, summarize=False))
+    assert [type(o).__name__ for _, o in outcomes] == ["Result", "InputError", "Result"]
+    assert calls == [3]  # three sentences of two articles, one batch
+    first, _, third = (o for _, o in outcomes)
+    assert [s.source for s in third.sentences] == ["Gempa terjadi di Garut.", "Warga tenang."]
+    assert first.sentences[0].translation and third.sentences[1].translation

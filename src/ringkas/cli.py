@@ -13,15 +13,12 @@ import click
 
 from ringkas import __version__
 from ringkas.errors import ExitCode, RingkasError
+from ringkas.settings import COMPUTE_TYPES, DEFAULT_BEAM, DEVICES, ENGINES, LENGTHS
 
 if TYPE_CHECKING:
-    from ringkas.pipeline import Pipeline
     from ringkas.result import Result
+    from ringkas.settings import Settings
 
-# Kept here (not imported from ringkas.models) so that --help never loads model code.
-LENGTH_CHOICES = ("short", "medium", "long")
-ENGINE_CHOICES = ("torch",)
-DEVICE_CHOICES = ("cpu", "cuda", "auto")
 FORMAT_CHOICES = ("auto", "text", "markdown", "json")
 
 
@@ -47,6 +44,18 @@ class RingkasGroup(click.Group):
             ctx.exit(int(ExitCode.INTERRUPTED))
 
 
+def _forced_lengths(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[float, int] | None:
+    if value is None:
+        return None
+    try:
+        ratio, tokens = value.split(",")
+        return float(ratio), int(tokens)
+    except ValueError:
+        raise click.BadParameter("expected RATIO,TOKENS, e.g. 1.0,128") from None
+
+
 def model_options(*, summarizer: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Options shared by the commands that run models."""
 
@@ -63,25 +72,35 @@ def model_options(*, summarizer: bool) -> Callable[[Callable[..., Any]], Callabl
             click.option(
                 "--engine",
                 envvar="RINGKAS_ENGINE",
-                type=click.Choice(ENGINE_CHOICES),
-                default="torch",
-                show_default=True,
-                help="Inference engine. [env: RINGKAS_ENGINE]",
+                type=click.Choice(ENGINES),
+                help="Inference engine. [env: RINGKAS_ENGINE; default: ctranslate2]",
             ),
             click.option(
                 "--device",
                 envvar="RINGKAS_DEVICE",
-                type=click.Choice(DEVICE_CHOICES),
-                default="cpu",
-                show_default=True,
-                help="Where the models run. [env: RINGKAS_DEVICE]",
+                type=click.Choice(DEVICES),
+                help="Where the models run. [env: RINGKAS_DEVICE; default: cpu]",
+            ),
+            click.option(
+                "--compute-type",
+                envvar="RINGKAS_COMPUTE_TYPE",
+                type=click.Choice(COMPUTE_TYPES),
+                help="Numeric precision; auto: int8 on CPU with ctranslate2. "
+                "[env: RINGKAS_COMPUTE_TYPE; default: auto]",
             ),
             click.option(
                 "--threads",
                 type=click.IntRange(min=1),
                 envvar="RINGKAS_THREADS",
-                help="CPU threads for inference (default: the library's choice).",
+                help="CPU threads for inference. [env: RINGKAS_THREADS; default: all cores]",
             ),
+            click.option(
+                "--beam",
+                "beam_size",
+                type=click.IntRange(1, 16),
+                help=f"Beam width in both stages. [default: {DEFAULT_BEAM}]",
+            ),
+            click.option("--fast", is_flag=True, help="Greedy decoding (--beam 1): fastest."),
             click.option(
                 "--no-clean",
                 is_flag=True,
@@ -104,6 +123,13 @@ def model_options(*, summarizer: bool) -> Callable[[Callable[..., Any]], Callabl
                 help="Write the result to this file instead of stdout.",
             ),
             click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr."),
+            click.option(
+                "--force-output-lengths",
+                "forced_lengths",
+                metavar="RATIO,TOKENS",
+                callback=_forced_lengths,
+                hidden=True,  # benchmarks only (see benchmarks/README.md)
+            ),
         ]
         if summarizer:
             options[1:1] = [
@@ -118,10 +144,8 @@ def model_options(*, summarizer: bool) -> Callable[[Callable[..., Any]], Callabl
                 click.option(
                     "--length",
                     "-l",
-                    type=click.Choice(LENGTH_CHOICES),
-                    default="medium",
-                    show_default=True,
-                    help="Summary length.",
+                    type=click.Choice(LENGTHS),
+                    help="Summary length. [default: medium]",
                 ),
             ]
         for option in reversed(options):
@@ -176,17 +200,27 @@ def _status(enabled: bool) -> Iterator[Callable[[str], None] | None]:
         yield lambda stage: status.update(f"{stage}…")
 
 
-def _run(
-    paths: tuple[str, ...],
-    *,
-    fmt: str,
-    output: str | None,
-    quiet: bool,
-    make_pipeline: Callable[[Callable[[str], None] | None], Pipeline],
-    summarize: bool,
-) -> None:
+def _settings(options: dict[str, Any]) -> Settings:
+    """Settings from the model options; --fast and --no-clean are spelt differently."""
+    from ringkas.settings import Settings
+
+    if options.pop("fast"):
+        if options.get("beam_size") not in (None, 1):
+            raise click.UsageError("--fast and --beam contradict each other")
+        options["beam_size"] = 1
+    options["clean"] = not options.pop("no_clean")
+    return Settings.from_options(**options)
+
+
+def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) -> None:
+    from ringkas.errors import InputError
+    from ringkas.pipeline import Document, Pipeline
     from ringkas.sources import read_document
 
+    fmt, output, quiet = options.pop("fmt"), options.pop("output"), options.pop("quiet")
+    settings = _settings(options)
+    if quiet:
+        os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
     if paths.count("-") > 1:
         raise click.UsageError("stdin ('-') can be read only once")
     _check_output(output, paths)
@@ -194,27 +228,37 @@ def _run(
     pretty = fmt == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     results: list[Result] = []
     failed = 0
-    show_status = not quiet and sys.stderr.isatty()
-    with _status(show_status) as on_stage:
-        pipeline = make_pipeline(on_stage)
+
+    def fail(error: RingkasError) -> None:
+        nonlocal failed
+        failed += 1
+        _error(error.one_line())
+
+    def documents() -> Iterator[Document]:
         for path in paths:
             try:
-                document = read_document(path)
-                run = pipeline.summarize if summarize else pipeline.translate
-                (result,) = run([document])
-            except RingkasError as exc:
-                if exc.exit_code != ExitCode.INPUT_FAILED:
-                    raise
-                failed += 1
-                _error(exc.one_line())
+                yield read_document(path)
+            except InputError as exc:
+                fail(exc)
+
+    report = None if quiet else _note
+    with _status(not quiet and sys.stderr.isatty()) as on_stage:
+        pipeline = Pipeline(settings, on_stage=on_stage, report=report)
+        for _document, outcome in pipeline.process(documents(), summarize=summarize):
+            if isinstance(outcome, InputError):
+                fail(outcome)
                 continue
             if not quiet:
-                for notice in result.warnings:
-                    _warn(f"{result.source}: {notice.message}")
-            results.append(result)
+                for notice in outcome.warnings:
+                    _warn(f"{outcome.source}: {notice.message}")
+            results.append(outcome)
     _emit(results, fmt=fmt, output=output, pretty=pretty, many=len(paths) > 1)
     if failed:
         sys.exit(int(ExitCode.INPUT_FAILED))
+
+
+def _note(message: str) -> None:
+    click.echo(f"ringkas: {message}", err=True)
 
 
 def _emit(results: list[Result], *, fmt: str, output: str | None, pretty: bool, many: bool) -> None:
@@ -237,71 +281,30 @@ def _emit(results: list[Result], *, fmt: str, output: str | None, pretty: bool, 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
 @model_options(summarizer=True)
-def summarize(
-    paths: tuple[str, ...],
-    translator: str | None,
-    summarizer: str | None,
-    length: str,
-    engine: str,
-    device: str,
-    threads: int | None,
-    no_clean: bool,
-    fmt: str,
-    output: str | None,
-    quiet: bool,
-) -> None:
+def summarize(paths: tuple[str, ...], **options: Any) -> None:
     """Summarise Indonesian articles in English (PATH '-' reads stdin).
 
     Each article is cleaned, translated sentence by sentence, then summarised; long
     articles are summarised in chunks and recombined, never cut.
     """
-
-    def make(on_stage: Callable[[str], None] | None) -> Pipeline:
-        from ringkas.pipeline import Pipeline
-
-        return Pipeline(
-            translator,
-            summarizer,
-            engine=engine,
-            device=device,
-            threads=threads,
-            length=length,
-            clean=not no_clean,
-            on_stage=on_stage,
-        )
-
-    _run(paths, fmt=fmt, output=output, quiet=quiet, make_pipeline=make, summarize=True)
+    _run(paths, options, summarize=True)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
 @model_options(summarizer=False)
-def translate(
-    paths: tuple[str, ...],
-    translator: str | None,
-    engine: str,
-    device: str,
-    threads: int | None,
-    no_clean: bool,
-    fmt: str,
-    output: str | None,
-    quiet: bool,
-) -> None:
+def translate(paths: tuple[str, ...], **options: Any) -> None:
     """Translate Indonesian articles to English, paragraph by paragraph (PATH '-' reads stdin)."""
+    _run(paths, options, summarize=False)
 
-    def make(on_stage: Callable[[str], None] | None) -> Pipeline:
-        from ringkas.pipeline import Pipeline
 
-        return Pipeline(
-            translator,
-            engine=engine,
-            device=device,
-            threads=threads,
-            clean=not no_clean,
-            on_stage=on_stage,
-        )
+def _register() -> None:
+    from ringkas.cli_models import models
 
-    _run(paths, fmt=fmt, output=output, quiet=quiet, make_pipeline=make, summarize=False)
+    cli.add_command(models)
+
+
+_register()
 
 
 def main() -> None:

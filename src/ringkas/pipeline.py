@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ringkas.errors import InputError
 from ringkas.models.engine import Seq2SeqEngine
 from ringkas.models.hub import fetch_model, parse_model_spec
-from ringkas.models.registry import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
-from ringkas.models.summarizer import LENGTHS, Summarizer
+from ringkas.models.summarizer import Summarizer
 from ringkas.models.translator import Translator
 from ringkas.result import Notice, Result, Sentence, Stats, count_words
+from ringkas.settings import Settings
 from ringkas.text import clean_article, split_sentences
 from ringkas.text.clean import CleanedArticle, normalize_whitespace
 
+if TYPE_CHECKING:
+    from ringkas.models.ct2_engine import CT2Seq2Seq
+    from ringkas.models.torch_engine import TorchSeq2Seq
+
 StageCallback = Callable[[str], None]
-ENGINES = ("torch",)
-DEVICES = ("cpu", "cuda", "auto")
+# Articles whose sentences are translated together: enough to fill batches with short news
+# items, few enough that a Ctrl-C or a failure never costs much.
+GROUP_SIZE = 8
 
 
 @dataclass
@@ -39,53 +44,51 @@ class _Prepared:
 
 
 def load_engine(
-    spec: str, *, engine: str = "torch", device: str = "cpu", threads: int | None = None
+    spec: str, settings: Settings | None = None, *, report: StageCallback | None = None
 ) -> Seq2SeqEngine:
-    """Fetch (if needed) and load a seq2seq model with the chosen engine."""
+    """Get a model ready (download, convert) and load it with the settings' engine."""
+    settings = settings or Settings()
     model = parse_model_spec(spec)
-    folder = fetch_model(model)
-    if engine != "torch":
-        raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
-    from ringkas.models.torch_engine import TorchSeq2Seq
+    engine: type[CT2Seq2Seq] | type[TorchSeq2Seq]
+    if settings.engine == "ctranslate2":
+        from ringkas.models import store
+        from ringkas.models.ct2_engine import CT2Seq2Seq as engine
 
-    return TorchSeq2Seq(folder, model.label, device=device, threads=threads)
+        folder = store.ensure(model, report=report).path
+    else:
+        from ringkas.models.torch_engine import TorchSeq2Seq as engine
+
+        folder = fetch_model(model)
+    return engine(
+        folder,
+        model.label,
+        device=settings.device,
+        compute_type=settings.compute_type,
+        threads=settings.threads,
+    )
 
 
 class Pipeline:
     """Loads the translator and summarizer once and runs them over many articles.
 
-    >>> pipe = Pipeline()                        # doctest: +SKIP
+    Settings come as a :class:`~ringkas.settings.Settings` or as its fields by keyword:
+
+    >>> pipe = Pipeline(length="short")                  # doctest: +SKIP
     >>> [result] = pipe.summarize(["Teks berita ..."])  # doctest: +SKIP
     """
 
     def __init__(
         self,
-        translator: str | None = None,
-        summarizer: str | None = None,
+        settings: Settings | None = None,
         *,
-        engine: str = "torch",
-        device: str = "cpu",
-        threads: int | None = None,
-        length: str = "medium",
-        clean: bool = True,
-        beam_size: int = 2,
         on_stage: StageCallback | None = None,
+        report: StageCallback | None = None,
+        **options: Any,
     ) -> None:
-        if length not in LENGTHS:
-            raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
-        if engine not in ENGINES:
-            raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
-        if device not in DEVICES:
-            raise ValueError(f"device must be one of {', '.join(DEVICES)}")
-        self.translator_name = translator or DEFAULT_TRANSLATOR
-        self.summarizer_name = summarizer or DEFAULT_SUMMARIZER
-        self.engine = engine
-        self.device = device
-        self.threads = threads
-        self.length = length
-        self.clean = clean
-        self.beam_size = beam_size
+        base = settings or Settings()
+        self.config = base.with_options(**options) if options else base
         self.on_stage = on_stage
+        self.report = report
         self._translator: Translator | None = None
         self._summarizer: Summarizer | None = None
         self._pending_load = 0.0
@@ -99,7 +102,7 @@ class Pipeline:
     def _load(self, spec: str) -> Seq2SeqEngine:
         start = time.perf_counter()
         self._stage(f"loading {spec}")
-        model = load_engine(spec, engine=self.engine, device=self.device, threads=self.threads)
+        model = load_engine(spec, self.config, report=self.report)
         self._pending_load += time.perf_counter() - start
         return model
 
@@ -107,8 +110,11 @@ class Pipeline:
     def translator(self) -> Translator:
         """The translator, loaded on first use."""
         if self._translator is None:
+            forced = self.config.forced_lengths
             self._translator = Translator(
-                self._load(self.translator_name), beam_size=self.beam_size
+                self._load(self.config.translator),
+                beam_size=self.config.beam_size,
+                forced_ratio=forced[0] if forced else None,
             )
         return self._translator
 
@@ -116,8 +122,11 @@ class Pipeline:
     def summarizer(self) -> Summarizer:
         """The summarizer, loaded on first use."""
         if self._summarizer is None:
+            forced = self.config.forced_lengths
             self._summarizer = Summarizer(
-                self._load(self.summarizer_name), beam_size=self.beam_size
+                self._load(self.config.summarizer),
+                beam_size=self.config.beam_size,
+                forced_tokens=forced[1] if forced else None,
             )
         return self._summarizer
 
@@ -134,7 +143,7 @@ class Pipeline:
             raise InputError(f"{document.source}: the article is empty")
         cleaned = (
             clean_article(document.text)
-            if self.clean
+            if self.config.clean
             else CleanedArticle(text=normalize_whitespace(document.text))
         )
         sentences: list[Sentence] = []
@@ -198,7 +207,7 @@ class Pipeline:
                     source=item.document.source,
                     translation=translation,
                     summary=None,
-                    models={"translator": self.translator_name},
+                    models={"translator": self.config.translator},
                     settings=self.settings(summary=False),
                     sentences=item.sentences,
                     stats=stats,
@@ -211,50 +220,108 @@ class Pipeline:
 
     def settings(self, *, summary: bool = True) -> dict[str, Any]:
         """The settings that shaped a result (recorded in it for reproducibility)."""
-        data: dict[str, Any] = {"engine": self.engine, "beam_size": self.beam_size}
-        data["clean"] = self.clean
+        config = self.config
+        engine = self._translator or self._summarizer
+        data: dict[str, Any] = {
+            "engine": config.engine,
+            "device": engine.engine.device if engine else config.device,
+            "compute_type": engine.engine.compute_type if engine else config.compute_type,
+            "beam_size": config.beam_size,
+            "clean": config.clean,
+        }
         if summary:
-            data["length"] = self.length
+            data["length"] = config.length
         return data
+
+    def _summarize(self, result: Result) -> None:
+        """Add the summary of an already translated article to its result."""
+        summarizer = self.summarizer
+        self._stage("summarizing")
+        start = time.perf_counter()
+        english = [s.translation for s in result.sentences if s.translation]
+        if not english:
+            raise InputError(f"{result.source}: the translation came out empty")
+        summary = summarizer.summarize(english, self.config.length)
+        result.summary = summary.text
+        result.models["summarizer"] = self.config.summarizer
+        result.settings = self.settings()
+        result.warnings.extend(summary.warnings)
+        stats = result.stats
+        stats.summary_input_tokens = summary.input_tokens
+        stats.summary_words = count_words(summary.text)
+        stats.summary_tokens = summary.tokens
+        stats.chunks = summary.chunks
+        stats.passes = summary.passes
+        stats.seconds["load"] += self._take_load_seconds()
+        stats.seconds["summarize"] = time.perf_counter() - start
 
     # -- public API ---------------------------------------------------------------------
 
+    def process(
+        self,
+        documents: Iterable[Document | str],
+        *,
+        summarize: bool = True,
+        group_size: int = GROUP_SIZE,
+    ) -> Iterator[tuple[Document, Result | InputError]]:
+        """Yield each document with its result, or the input error that stopped it, in order.
+
+        The sentences of up to ``group_size`` articles share translation batches, which
+        keeps batches full on a folder of short news items. A bad article costs only itself;
+        model errors (missing model, ...) propagate.
+        """
+        if isinstance(documents, (str, Document)):
+            documents = [documents]
+        group: list[Document] = []
+        for index, item in enumerate(documents):
+            group.append(_as_document(item, index))
+            if len(group) >= group_size:
+                yield from self._process_group(group, summarize)
+                group = []
+        if group:
+            yield from self._process_group(group, summarize)
+
+    def _process_group(
+        self, group: list[Document], summarize: bool
+    ) -> Iterator[tuple[Document, Result | InputError]]:
+        outcomes: dict[int, Result | InputError] = {}
+        prepared: list[_Prepared] = []
+        for position, document in enumerate(group):
+            try:
+                prepared.append(self.prepare(document))
+            except InputError as exc:
+                outcomes[position] = exc
+        results = iter(self._translate(prepared) if prepared else [])
+        for position, document in enumerate(group):
+            outcome = outcomes.get(position) or next(results)
+            if isinstance(outcome, Result):
+                try:
+                    if summarize:
+                        self._summarize(outcome)
+                    _total_seconds(outcome)
+                except InputError as exc:
+                    outcome = exc
+            yield document, outcome
+
     def translate(self, documents: Sequence[Document | str]) -> list[Result]:
-        """Translate articles (summary left as None)."""
-        docs = _as_documents(documents)
-        results = self._translate([self.prepare(doc) for doc in docs])
-        for result in results:
-            _total_seconds(result)
-        return results
+        """Translate articles (summary left as None); the first bad article raises."""
+        return _raise_first(self.process(documents, summarize=False))
 
     def summarize(self, documents: Sequence[Document | str]) -> list[Result]:
-        """Translate and summarise articles."""
-        results = self.translate(documents)
-        summarizer = self.summarizer
-        for result in results:
-            self._stage("summarizing")
-            start = time.perf_counter()
-            english = [s.translation for s in result.sentences if s.translation]
-            if not english:
-                raise InputError(f"{result.source}: the translation came out empty")
-            summary = summarizer.summarize(english, self.length)
-            result.summary = summary.text
-            result.models["summarizer"] = self.summarizer_name
-            result.settings = self.settings()
-            result.warnings.extend(summary.warnings)
-            stats = result.stats
-            stats.summary_input_tokens = summary.input_tokens
-            stats.summary_words = count_words(summary.text)
-            stats.summary_tokens = summary.tokens
-            stats.chunks = summary.chunks
-            stats.passes = summary.passes
-            stats.seconds["load"] += self._take_load_seconds()
-            stats.seconds["summarize"] = time.perf_counter() - start
-            _total_seconds(result)
-        return results
+        """Translate and summarise articles; the first bad article raises."""
+        return _raise_first(self.process(documents))
 
     def __call__(self, documents: Sequence[Document | str]) -> list[Result]:
         return self.summarize(documents)
+
+
+def _raise_first(outcomes: Iterable[tuple[Document, Result | InputError]]) -> list[Result]:
+    results = []
+    for _, outcome in outcomes:
+        if isinstance(outcome, InputError):
+            raise outcome
+        results.append(outcome)
+    return results
 
 
 def _total_seconds(result: Result) -> None:
@@ -262,10 +329,5 @@ def _total_seconds(result: Result) -> None:
     seconds["total"] = sum(v for k, v in seconds.items() if k != "total")
 
 
-def _as_documents(items: Sequence[Document | str]) -> list[Document]:
-    if isinstance(items, (str, Document)):
-        items = [items]
-    return [
-        item if isinstance(item, Document) else Document(source=f"<text {i + 1}>", text=item)
-        for i, item in enumerate(items)
-    ]
+def _as_document(item: Document | str, index: int) -> Document:
+    return item if isinstance(item, Document) else Document(f"<text {index + 1}>", item)

@@ -6,6 +6,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+# Beyond this a tokenizer's model_max_length is transformers' "unknown" sentinel.
+_NO_LIMIT = 1_000_000
+_DEFAULT_INPUT_LIMIT = 512
+
+
+def input_limit(*candidates: object) -> int:
+    """The smallest sensible limit among a checkpoint's position/length settings."""
+    limits = [c for c in candidates if isinstance(c, int) and 0 < c < _NO_LIMIT]
+    return min(limits) if limits else _DEFAULT_INPUT_LIMIT
+
+
+def summarization_prefix(model_type: str, task_params: dict | None) -> str:
+    """The text a T5-style model expects before an article to summarise."""
+    value = (task_params or {}).get("summarization")
+    if isinstance(value, dict) and value.get("prefix"):
+        return str(value["prefix"])
+    return "summarize: " if model_type in ("t5", "mt5", "umt5") else ""
+
 
 @dataclass(frozen=True)
 class Decoding:
@@ -29,6 +47,8 @@ class Seq2SeqEngine(Protocol):
 
     name: str
     engine: str
+    device: str
+    compute_type: str
     max_input_tokens: int
     model_type: str
 

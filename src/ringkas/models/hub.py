@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ringkas.errors import ModelUnavailableError
-from ringkas.models.registry import pinned_revision
+from ringkas.models.registry import KNOWN_MODELS, pinned_revision
 
 # Weights are taken from safetensors only: pickled .bin/.pt/.ckpt files are never fetched
 # or loaded, because unpickling a downloaded file can run arbitrary code.
@@ -94,18 +95,39 @@ def _check_folder(folder: Path, spec: ModelSpec) -> Path:
     return folder
 
 
-DOWNLOAD_HINT = (
-    "download it once while online (without HF_HUB_OFFLINE=1), "
-    "or pass a local folder with --translator/--summarizer PATH"
-)
+def download_hint(spec: ModelSpec) -> str:
+    """How to get a model that is missing."""
+    return (
+        f"run `ringkas models pull {spec.spec}` while online, "
+        "or pass a local folder with --translator/--summarizer PATH"
+    )
 
 
-def fetch_model(spec: ModelSpec, *, offline: bool | None = None) -> Path:
-    """Return a local folder holding the model's config, tokenizer and safetensors weights."""
+def fetch_model(
+    spec: ModelSpec,
+    *,
+    offline: bool | None = None,
+    update: bool = False,
+    report: Callable[[str], None] | None = None,
+) -> Path:
+    """Return a local folder holding the model's config, tokenizer and safetensors weights.
+
+    A Hub model already in the Hugging Face cache is used without asking the Hub, unless
+    ``update`` is set; otherwise it is downloaded (never when offline).
+    """
     if spec.folder is not None:
         return _check_folder(spec.folder, spec)
     if offline is None:
         offline = offline_mode()
+    if not offline and not update:
+        try:
+            return fetch_model(spec, offline=True)
+        except ModelUnavailableError:
+            pass  # not in the cache yet: download it below
+        if report:
+            info = KNOWN_MODELS.get(spec.name)
+            size = f" (about {info.download_mb} MB)" if info else ""
+            report(f"downloading {spec.spec}{size} from the Hugging Face Hub")
 
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import (
@@ -147,10 +169,10 @@ def fetch_model(spec: ModelSpec, *, offline: bool | None = None) -> Path:
     except LocalEntryNotFoundError as exc:
         why = "offline mode is on" if offline else "the Hugging Face Hub could not be reached"
         raise ModelUnavailableError(
-            f"model {spec.name}{at} is not downloaded and {why}", hint=DOWNLOAD_HINT
+            f"model {spec.name}{at} is not downloaded and {why}", hint=download_hint(spec)
         ) from exc
     except OSError as exc:  # connection errors, full disk, permissions
         raise ModelUnavailableError(
-            f"model {spec.name}{at} could not be downloaded: {exc}", hint=DOWNLOAD_HINT
+            f"model {spec.name}{at} could not be downloaded: {exc}", hint=download_hint(spec)
         ) from exc
     return _check_folder(Path(path), spec)

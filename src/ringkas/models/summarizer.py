@@ -45,9 +45,12 @@ class Summary:
 class Summarizer:
     """Summarise English text of any length with a seq2seq model."""
 
-    def __init__(self, engine: Seq2SeqEngine, *, beam_size: int = 2) -> None:
+    def __init__(
+        self, engine: Seq2SeqEngine, *, beam_size: int = 2, forced_tokens: int | None = None
+    ) -> None:
         self.engine = engine
         self.beam_size = beam_size
+        self.forced_tokens = forced_tokens
         self.prefix = engine.task_prefix("summarization")
         empty, with_prefix = engine.count_tokens(["", self.prefix])
         self._overhead = max(empty, with_prefix)  # specials + task prefix
@@ -78,6 +81,8 @@ class Summarizer:
         return fitted
 
     def _decoding(self, length: Length, input_tokens: int) -> Decoding:
+        if self.forced_tokens is not None:  # benchmarks: exactly this long, every pass
+            return Decoding(self.beam_size, self.forced_tokens, self.forced_tokens)
         # A summary should not be longer than its input nor forced past half of it.
         max_new = min(length.max_tokens, max(16, input_tokens))
         min_new = min(length.min_tokens, input_tokens // 2, max_new)

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ringkas.errors import ModelUnavailableError
-from ringkas.models.engine import Decoding, Generated
+from ringkas.errors import ModelUnavailableError, UsageError
+from ringkas.models.engine import Decoding, Generated, input_limit, summarization_prefix
 
-# Beyond this a tokenizer's model_max_length is transformers' "unknown" sentinel.
-_NO_LIMIT = 1_000_000
-_DEFAULT_INPUT_LIMIT = 512
 # Multilingual translators name languages by special tokens: NLLB by FLORES-200 codes,
 # M2M100 by "__xx__".
 _NLLB_CODES = {"id": "ind_Latn", "en": "eng_Latn"}
 
 
-def _quiet_transformers() -> None:
+def quiet_transformers() -> None:
     import transformers
 
     transformers.logging.set_verbosity_error()
@@ -34,18 +32,43 @@ def resolve_device(device: str) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+def _compute_type(requested: str, device: str) -> str:
+    if requested == "auto":
+        return "float16" if device == "cuda" else "float32"
+    if requested == "float16" and device != "cuda":
+        raise UsageError(
+            "the torch engine runs float16 only on a GPU", hint="use --compute-type float32"
+        )
+    if requested == "int8" and device != "cpu":
+        raise UsageError(
+            "the torch engine runs int8 only on the CPU", hint="use --compute-type float16"
+        )
+    if requested not in ("float32", "float16", "int8"):
+        raise UsageError(
+            f"the torch engine has no compute type {requested!r}",
+            hint="use float32, float16 (GPU) or int8 (CPU)",
+        )
+    return requested
+
+
 class TorchSeq2Seq:
     """An encoder-decoder checkpoint run with torch (the reference engine)."""
 
     engine = "torch"
 
     def __init__(
-        self, folder: Path, name: str, *, device: str = "cpu", threads: int | None = None
+        self,
+        folder: Path,
+        name: str,
+        *,
+        device: str = "cpu",
+        compute_type: str = "auto",
+        threads: int | None = None,
     ) -> None:
         import torch
         from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
 
-        _quiet_transformers()
+        quiet_transformers()
         if threads:
             torch.set_num_threads(threads)
         self.name = name
@@ -59,22 +82,30 @@ class TorchSeq2Seq:
                 f"model {name!r} could not be loaded as an encoder-decoder model: {exc}",
                 hint="ringkas needs a seq2seq checkpoint (Marian, M2M/NLLB, BART, PEGASUS, T5)",
             ) from exc
-        self.model = model.to(self.device).eval()
+        self.compute_type = _compute_type(compute_type, self.device)
+        model = model.to(self.device).eval()
+        if self.compute_type == "float16":
+            model = model.half()
+        elif self.compute_type == "int8":
+            # Dynamic int8 quantisation of the linear layers (CPU only), done in place.
+            # torch deprecates this API in favour of torchao; it still works, so keep the
+            # user's terminal free of its warnings.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                torch.ao.quantization.quantize_dynamic(
+                    model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+                )
+        self.model = model
         self.model_type: str = self.config.model_type
         self.max_input_tokens = self._input_limit()
         self._forced_bos: int | None = None
 
     def _input_limit(self) -> int:
-        limits = [
-            value
-            for value in (
-                getattr(self.config, "max_position_embeddings", None),
-                getattr(self.config, "n_positions", None),
-                self.tokenizer.model_max_length,
-            )
-            if isinstance(value, int) and 0 < value < _NO_LIMIT
-        ]
-        return min(limits) if limits else _DEFAULT_INPUT_LIMIT
+        return input_limit(
+            getattr(self.config, "max_position_embeddings", None),
+            getattr(self.config, "n_positions", None),
+            self.tokenizer.model_max_length,
+        )
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
@@ -83,12 +114,9 @@ class TorchSeq2Seq:
         return [len(ids) for ids in encoded]
 
     def task_prefix(self, task: str) -> str:
-        params: dict[str, Any] = getattr(self.config, "task_specific_params", None) or {}
-        for key, value in params.items():
-            if key.startswith(task) and isinstance(value, dict) and value.get("prefix"):
-                return str(value["prefix"])
-        if self.model_type == "t5" and task == "summarization":
-            return "summarize: "
+        params = getattr(self.config, "task_specific_params", None)
+        if task == "summarization":
+            return summarization_prefix(self.model_type, params)
         return ""
 
     def set_languages(self, source: str, target: str) -> None:

@@ -51,13 +51,25 @@ class Translator:
         max_batch_size: int = 64,
         source_language: str = "id",
         target_language: str = "en",
+        forced_ratio: float | None = None,
     ) -> None:
         self.engine = engine
+        self.forced_ratio = forced_ratio
         self.beam_size = beam_size
         self.max_batch_tokens = max_batch_tokens
         self.max_batch_size = max_batch_size
         engine.set_languages(source_language, target_language)
-        self.prefix = engine.task_prefix(f"translation_{source_language}_to_{target_language}")
+        self.prefix = engine.task_prefix("translation")
+
+    def _decoding(self, longest: int, limit: int) -> Decoding:
+        if self.forced_ratio is not None:
+            # Benchmarks: every output exactly this long. A batch is forced to its longest
+            # member's length, so batching never gets less work than one-at-a-time would.
+            forced = min(limit, max(1, round(self.forced_ratio * longest)))
+            return Decoding(self.beam_size, max_new_tokens=forced, min_new_tokens=forced)
+        # The decoder shares the position limit of the encoder in Marian/BART.
+        maximum = min(int(longest * _OUTPUT_RATIO) + _OUTPUT_MARGIN, limit)
+        return Decoding(self.beam_size, max_new_tokens=maximum)
 
     def _count(self, text: str) -> int:
         return self.engine.count_tokens([self.prefix + text])[0]
@@ -88,11 +100,7 @@ class Translator:
         for group in batches(todo_lengths, self.max_batch_tokens, self.max_batch_size):
             indices = [todo[g] for g in group]
             longest = max(piece_lengths[i] for i in indices)
-            decoding = Decoding(
-                beam_size=self.beam_size,
-                # The decoder shares the position limit of the encoder in Marian/BART.
-                max_new_tokens=min(int(longest * _OUTPUT_RATIO) + _OUTPUT_MARGIN, limit),
-            )
+            decoding = self._decoding(longest, limit)
             generated = self.engine.generate([self.prefix + pieces[i] for i in indices], decoding)
             for i, out in zip(indices, generated, strict=True):
                 outputs[i] = out.text

@@ -36,9 +36,22 @@ def split_to_fit(text: str, budget: int, count: TokenCounter) -> list[str]:
     return split_to_fit(text[:cut], budget, count) + split_to_fit(text[cut:], budget, count)
 
 
+def _greedy(costs: Sequence[int], capacity: int) -> list[list[int]]:
+    chunks: list[list[int]] = [[]]
+    size = 0
+    for index, cost in enumerate(costs):
+        if chunks[-1] and size + cost > capacity:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(index)
+        size += cost
+    return chunks
+
+
 def pack(costs: Sequence[int], budget: int) -> list[list[int]]:
-    """Group consecutive items into as few chunks of at most ``budget`` as possible,
-    evened out so the last chunk is not a stub. Returns lists of item indices.
+    """Group consecutive items into as few chunks of at most ``budget`` as possible, with
+    the largest chunk as small as it can be (so the last chunk is not a stub).
+    Returns lists of item indices.
 
     Every item must cost at most ``budget`` (use :func:`split_to_fit` first).
     """
@@ -46,20 +59,13 @@ def pack(costs: Sequence[int], budget: int) -> list[list[int]]:
         return []
     if max(costs) > budget:
         raise ValueError("an item is larger than the budget")
-    total = sum(costs)
-    chunks_needed = max(1, math.ceil(total / budget))
-    while True:
-        target = total / chunks_needed
-        chunks: list[list[int]] = [[]]
-        size = 0
-        for index, cost in enumerate(costs):
-            remaining_chunks = chunks_needed - len(chunks)
-            over_target = size + cost / 2 > target and remaining_chunks > 0
-            if chunks[-1] and (size + cost > budget or over_target):
-                chunks.append([])
-                size = 0
-            chunks[-1].append(index)
-            size += cost
-        if len(chunks) <= chunks_needed:
-            return chunks
-        chunks_needed += 1
+    fewest = len(_greedy(costs, budget))  # greedy filling gives the fewest chunks
+    # The smallest capacity that still needs no more chunks: binary search.
+    low, high = max(max(costs), math.ceil(sum(costs) / fewest)), budget
+    while low < high:
+        middle = (low + high) // 2
+        if len(_greedy(costs, middle)) <= fewest:
+            high = middle
+        else:
+            low = middle + 1
+    return _greedy(costs, low)

@@ -1,0 +1,163 @@
+"""``ringkas models``: fetch, convert, list and remove the models ringkas runs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from ringkas.errors import InputError, ModelUnavailableError
+
+
+def _note(message: str) -> None:
+    click.echo(f"ringkas: {message}", err=True)
+
+
+def _size(num_bytes: int) -> str:
+    size = float(num_bytes)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit in ("B", "KB") else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+@click.group()
+def models() -> None:
+    """Download, convert (CTranslate2 int8), list and remove models."""
+
+
+def _pull(name: str, *, update: bool) -> None:
+    from ringkas.models import store
+    from ringkas.models.hub import parse_model_spec
+
+    spec = parse_model_spec(name)
+    stored = store.ensure(spec, update=update, report=_note)
+    click.echo(f"{stored.name}\t{stored.path}\t{_size(stored.size_bytes)}")
+
+
+@models.command()
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+def pull(names: tuple[str, ...]) -> None:
+    """Download NAME (default: the default translator and summarizer) from the Hugging Face
+    Hub (safetensors only), convert it for CTranslate2 and keep it in the ringkas cache.
+
+    Prints the name, the converted folder and its size. Pulling again checks the Hub for a
+    newer commit of the same revision.
+    """
+    from ringkas.models.registry import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
+
+    for name in names or (DEFAULT_TRANSLATOR, DEFAULT_SUMMARIZER):
+        _pull(name, update=True)
+
+
+@models.command(name="import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def import_(folder: str) -> None:
+    """Convert a local transformers model FOLDER (config.json + safetensors) into the cache.
+
+    The conversion is keyed by the folder's content: it is redone only when the files change.
+    --translator/--summarizer FOLDER do this by themselves on first use.
+    """
+    _pull(folder, update=False)
+
+
+@models.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def list_(as_json: bool) -> None:
+    """Show the default models, what is in the cache, sizes and licences."""
+    from ringkas.models import store
+    from ringkas.models.hub import parse_model_spec
+    from ringkas.models.registry import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR, KNOWN_MODELS
+
+    rows: list[dict[str, Any]] = []
+    seen = set()
+    for info in KNOWN_MODELS.values():
+        stored = store.find(parse_model_spec(info.name))
+        role = {DEFAULT_TRANSLATOR: "translator", DEFAULT_SUMMARIZER: "summarizer"}
+        rows.append(
+            {
+                "name": info.name,
+                "revision": info.revision,
+                "role": f"default {role.get(info.name, info.task)}",
+                "license": info.license,
+                "download_mb": info.download_mb,
+                "cached": stored is not None,
+                "path": str(stored.path) if stored else None,
+                "size_bytes": stored.size_bytes if stored else None,
+            }
+        )
+        if stored:
+            seen.add(stored.path)
+    for stored in store.stored_models():
+        if stored.path not in seen:
+            rows.append(
+                {
+                    "name": stored.name,
+                    "revision": stored.revision,
+                    "role": "",
+                    "license": "",
+                    "download_mb": None,
+                    "cached": True,
+                    "path": str(stored.path),
+                    "size_bytes": stored.size_bytes,
+                }
+            )
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    _print_table(rows)
+    click.echo(f"cache: {store.store_root()}", err=True)
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    headers = ("name", "role", "license", "status")
+
+    def status(row: dict[str, Any]) -> str:
+        if row["cached"]:
+            return f"cached, {_size(row['size_bytes'])}"
+        return f"not downloaded (~{row['download_mb']} MB)"
+
+    table = [(r["name"], r["role"], r["license"], status(r)) for r in rows]
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        rich_table = Table(*headers)
+        for line in table:
+            rich_table.add_row(*line)
+        Console().print(rich_table)
+    else:
+        for line in table:
+            click.echo("\t".join(line))
+
+
+@models.command()
+@click.argument("name")
+def path(name: str) -> None:
+    """Print the folder of NAME's converted model (exit 3 if it is not in the cache)."""
+    from ringkas.models import store
+    from ringkas.models.hub import download_hint, parse_model_spec
+
+    spec = parse_model_spec(name)
+    stored = store.find(spec)
+    if stored is None:
+        raise ModelUnavailableError(f"model {name} is not in the cache", hint=download_hint(spec))
+    click.echo(str(stored.path))
+
+
+@models.command()
+@click.argument("name")
+def rm(name: str) -> None:
+    """Remove NAME's converted model from the ringkas cache (the Hugging Face download, if
+    any, stays in its own cache)."""
+    from ringkas.models import store
+
+    removed = store.remove(name)
+    if not removed:
+        raise InputError(f"no model named {name!r} in the cache", hint="see `ringkas models list`")
+    for item in removed:
+        click.echo(f"removed {item}")

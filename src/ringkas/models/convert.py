@@ -1,0 +1,154 @@
+"""Convert a transformers checkpoint into a self-describing CTranslate2 folder.
+
+Conversion needs torch and transformers; using the result needs neither: the folder holds
+the CTranslate2 model, the tokenizer files and ``ringkas.json``, which records everything
+the engine must know (input limit, task prefix, forced first token, decoding defaults).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ringkas import __version__
+from ringkas.errors import ModelUnavailableError
+from ringkas.models.engine import input_limit, summarization_prefix
+
+INFO_FILE = "ringkas.json"
+INFO_FORMAT = 1
+QUANTIZATIONS = ("int8", "int8_float16", "float16", "float32")
+_KEEP_FILES = ("generation_config.json",)
+
+
+def _stage_checkpoint(folder: Path, staged: Path) -> None:
+    """Link the checkpoint's files into ``staged``, with config.json patched for the converter.
+
+    ctranslate2's BART loader reads two config keys that configs written by transformers 5
+    no longer carry; their values for BART are fixed by the architecture.
+    """
+    staged.mkdir()
+    for item in folder.iterdir():
+        if item.name != "config.json":
+            (staged / item.name).symlink_to(item.resolve())
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    if config.get("model_type") in ("bart", "mbart"):
+        config.setdefault("normalize_before", config.get("model_type") == "mbart")
+        config.setdefault("normalize_embedding", True)
+    (staged / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+
+def _ct2_target_vocabulary(out: Path) -> set[str]:
+    for name in ("shared_vocabulary", "target_vocabulary"):
+        if (out / f"{name}.json").is_file():
+            return set(json.loads((out / f"{name}.json").read_text("utf-8")))
+        if (out / f"{name}.txt").is_file():
+            return set((out / f"{name}.txt").read_text("utf-8").splitlines())
+    return set()
+
+
+def _describe(folder: Path, out: Path, tokenizer: Any, quantization: str) -> dict[str, Any]:
+    """What the CTranslate2 engine needs to know about the model, from its configs."""
+    from transformers import AutoConfig, GenerationConfig
+
+    config = AutoConfig.from_pretrained(folder)
+    try:
+        generation = GenerationConfig.from_pretrained(folder)
+    except OSError:
+        generation = GenerationConfig.from_model_config(config)
+    vocab = tokenizer.get_vocab()
+    languages = "nllb" if "eng_Latn" in vocab else "m2m" if "__en__" in vocab else None
+    decoder_prefix: list[str] = []
+    forced_bos = generation.forced_bos_token_id
+    if forced_bos is not None and languages is None:
+        decoder_prefix = [tokenizer.convert_ids_to_tokens(forced_bos)]
+    # CTranslate2 refuses tokens outside its vocabulary (its Marian loader drops <pad>).
+    known = _ct2_target_vocabulary(out)
+    banned = [tokenizer.convert_ids_to_tokens(list(ids)) for ids in generation.bad_words_ids or []]
+    suppress = [tokens for tokens in banned if all(t in known for t in tokens)]
+    return {
+        "format": INFO_FORMAT,
+        "ringkas_version": __version__,
+        "model_type": config.model_type,
+        "quantization": quantization,
+        "tokenizer": "marian" if (out / "source.spm").is_file() else "tokenizers",
+        "max_input_tokens": input_limit(
+            getattr(config, "max_position_embeddings", None),
+            getattr(config, "n_positions", None),
+            tokenizer.model_max_length,
+        ),
+        "task_prefixes": {
+            "summarization": summarization_prefix(
+                config.model_type, getattr(config, "task_specific_params", None)
+            )
+        },
+        "decoder_prefix": decoder_prefix,
+        "languages": languages,
+        "eos_token": tokenizer.eos_token,
+        "special_tokens": sorted(set(tokenizer.all_special_tokens)),
+        "generation": {
+            "no_repeat_ngram_size": generation.no_repeat_ngram_size or 0,
+            "length_penalty": generation.length_penalty if generation.length_penalty else 1.0,
+            "repetition_penalty": generation.repetition_penalty or 1.0,
+            "min_new_tokens": generation.min_new_tokens or 0,
+            "suppress_sequences": suppress,
+        },
+    }
+
+
+def convert_checkpoint(
+    folder: Path, dest: Path, *, quantization: str = "int8", source: dict[str, Any]
+) -> dict[str, Any]:
+    """Convert ``folder`` into ``dest`` (created atomically); returns the recorded info."""
+    from ctranslate2.converters import TransformersConverter
+    from transformers import AutoTokenizer
+
+    from ringkas.models.torch_engine import quiet_transformers
+
+    if quantization not in QUANTIZATIONS:
+        raise ValueError(f"quantization must be one of {', '.join(QUANTIZATIONS)}")
+    quiet_transformers()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".convert-", dir=dest.parent) as tmp:
+        staged, out = Path(tmp) / "checkpoint", Path(tmp) / "ct2"
+        _stage_checkpoint(folder, staged)
+        try:
+            TransformersConverter(str(staged)).convert(
+                str(out), quantization=quantization, force=True
+            )
+        except (ValueError, KeyError, NotImplementedError, AttributeError) as exc:
+            raise ModelUnavailableError(
+                f"{source.get('name', folder)} cannot be converted for CTranslate2: {exc}",
+                hint="use --engine torch for this model",
+            ) from exc
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        tokenizer.save_pretrained(out)
+        for name in _KEEP_FILES:
+            if (folder / name).is_file():
+                shutil.copyfile(folder / name, out / name)
+        info = _describe(folder, out, tokenizer, quantization)
+        info["source"] = source
+        (out / INFO_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False), "utf-8")
+        _verify(out, str(source.get("name", folder)))
+        if dest.exists():  # another process converted it meanwhile: keep theirs
+            return info
+        os.replace(out, dest)
+    return info
+
+
+def _verify(out: Path, name: str) -> None:
+    """Load the converted model and generate a few tokens, so a broken folder is never cached."""
+    from ringkas.models.ct2_engine import CT2Seq2Seq
+    from ringkas.models.engine import Decoding
+
+    try:
+        engine = CT2Seq2Seq(out, name, device="cpu", compute_type="auto", threads=1)
+        engine.generate(["Tes."], Decoding(beam_size=1, max_new_tokens=4))
+    except (RuntimeError, ValueError, KeyError, OSError) as exc:
+        raise ModelUnavailableError(
+            f"the CTranslate2 conversion of {name} does not work: {exc}",
+            hint="use --engine torch for this model",
+        ) from exc

@@ -1,0 +1,125 @@
+"""The CTranslate2 engine: int8 inference without torch or transformers on the import path."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ringkas.errors import ModelUnavailableError
+from ringkas.models.convert import INFO_FILE
+from ringkas.models.engine import Decoding, Generated
+from ringkas.models.tokenize import load_tokens
+
+COMPUTE_TYPES = ("auto", "int8", "int8_float16", "float16", "float32")
+_NLLB_CODES = {"id": "ind_Latn", "en": "eng_Latn"}
+
+
+def resolve_device(device: str) -> str:
+    """Map 'auto' to 'cuda' when CTranslate2 sees a GPU, else 'cpu'."""
+    if device != "auto":
+        return device
+    import ctranslate2
+
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
+class CT2Seq2Seq:
+    """A converted encoder-decoder model run with CTranslate2."""
+
+    engine = "ctranslate2"
+
+    def __init__(
+        self,
+        folder: Path,
+        name: str,
+        *,
+        device: str = "cpu",
+        compute_type: str = "auto",
+        threads: int | None = None,
+    ) -> None:
+        import ctranslate2
+
+        self.name = name
+        self.folder = folder
+        try:
+            self.info: dict[str, Any] = json.loads((folder / INFO_FILE).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailableError(
+                f"{folder} is not a ringkas CTranslate2 model folder ({INFO_FILE} missing)",
+                hint="convert it with `ringkas models import PATH`",
+            ) from exc
+        self.device = resolve_device(device)
+        try:
+            self.translator = ctranslate2.Translator(
+                str(folder),
+                device=self.device,
+                compute_type=compute_type,
+                intra_threads=threads or 0,
+                inter_threads=1,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise ModelUnavailableError(
+                f"model {name!r} could not be loaded by CTranslate2 on {self.device}: {exc}",
+                hint="try --device cpu, another --compute-type, or --engine torch",
+            ) from exc
+        self.tokens = load_tokens(folder, self.info)
+        self.model_type: str = self.info["model_type"]
+        self.max_input_tokens: int = self.info["max_input_tokens"]
+        self.compute_type = self.translator.compute_type
+        generation = self.info["generation"]
+        self._options: dict[str, Any] = {
+            "no_repeat_ngram_size": generation["no_repeat_ngram_size"],
+            "length_penalty": generation["length_penalty"],
+            "repetition_penalty": generation["repetition_penalty"],
+            "suppress_sequences": generation["suppress_sequences"] or None,
+        }
+        self._min_new_tokens: int = generation["min_new_tokens"]
+        self._decoder_prefix: list[str] = list(self.info["decoder_prefix"])
+        self._source_prefix: list[str] = []
+
+    def _source(self, text: str) -> list[str]:
+        if not self._source_prefix:
+            return self.tokens.encode(text)
+        # Multilingual models: [source language] text </s>
+        return [*self._source_prefix, *self.tokens.encode(text, specials=False), self.tokens.eos]
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(self._source(text)) for text in texts]
+
+    def task_prefix(self, task: str) -> str:
+        return str(self.info["task_prefixes"].get(task, ""))
+
+    def set_languages(self, source: str, target: str) -> None:
+        style = self.info.get("languages")
+        if style == "nllb":
+            self._source_prefix = [_NLLB_CODES.get(source, source)]
+            self._decoder_prefix = [_NLLB_CODES.get(target, target)]
+        elif style == "m2m":
+            self._source_prefix = [f"__{source}__"]
+            self._decoder_prefix = [f"__{target}__"]
+
+    def generate(self, texts: Sequence[str], decoding: Decoding) -> list[Generated]:
+        if not texts:
+            return []
+        prefix = self._decoder_prefix
+        # Lengths count the forced first token, as transformers' max/min_new_tokens do.
+        results = self.translator.translate_batch(
+            [self._source(text) for text in texts],
+            target_prefix=[list(prefix) for _ in texts] if prefix else None,
+            beam_size=decoding.beam_size,
+            max_decoding_length=decoding.max_new_tokens,
+            min_decoding_length=decoding.min_new_tokens or self._min_new_tokens,
+            max_input_length=0,  # never truncate silently: callers keep inputs within limits
+            **self._options,
+        )
+        outputs = []
+        for result in results:
+            tokens = list(result.hypotheses[0])
+            if prefix and tokens[: len(prefix)] == prefix:
+                tokens = tokens[len(prefix) :]
+            content = [t for t in tokens if t not in self.tokens.specials]
+            text = self.tokens.decode(content)
+            outputs.append(Generated(text=" ".join(text.split()), tokens=len(content)))
+        return outputs

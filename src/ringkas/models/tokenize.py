@@ -1,0 +1,73 @@
+"""Tokenizers for the CTranslate2 engine: sentencepiece or `tokenizers`, never transformers.
+
+They reproduce what the transformers tokenizers of the same checkpoints do, from the files
+``save_pretrained()`` writes: Marian's ``source.spm``/``target.spm``/``vocab.json``, and
+``tokenizer.json`` for every other model (BART, T5, PEGASUS, M2M100, NLLB).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+
+class TokenTexts(Protocol):
+    """Text to token strings and back, special tokens included on the way in."""
+
+    eos: str
+    specials: frozenset[str]
+
+    def encode(self, text: str, *, specials: bool = True) -> list[str]: ...
+
+    def decode(self, tokens: Sequence[str]) -> str: ...
+
+
+class MarianTokens:
+    """Marian: source pieces from source.spm, output pieces decoded with target.spm."""
+
+    eos = "</s>"
+
+    def __init__(self, folder: Path) -> None:
+        import sentencepiece
+
+        self._source = sentencepiece.SentencePieceProcessor(model_file=str(folder / "source.spm"))
+        self._target = sentencepiece.SentencePieceProcessor(model_file=str(folder / "target.spm"))
+        vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+        self.specials = frozenset({"</s>", "<unk>", "<pad>"} & set(vocab))
+
+    def encode(self, text: str, *, specials: bool = True) -> list[str]:
+        pieces: list[str] = self._source.encode(text, out_type=str)
+        return [*pieces, self.eos] if specials else pieces
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        pieces = [t for t in tokens if t not in self.specials]
+        # Pieces the target model does not know come back raw; transformers spaces them out.
+        return str(self._target.decode_pieces(pieces)).replace("\u2581", " ")
+
+
+class HubTokens:
+    """Any model whose tokenizer is saved as tokenizer.json (its post-processor adds specials)."""
+
+    def __init__(self, folder: Path, specials: Sequence[str], eos: str) -> None:
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.specials = frozenset(specials)
+        self.eos = eos
+
+    def encode(self, text: str, *, specials: bool = True) -> list[str]:
+        tokens: list[str] = self._tokenizer.encode(text, add_special_tokens=specials).tokens
+        return tokens
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        ids = [self._tokenizer.token_to_id(t) for t in tokens if t not in self.specials]
+        return str(self._tokenizer.decode([i for i in ids if i is not None]))
+
+
+def load_tokens(folder: Path, info: dict) -> TokenTexts:
+    """The tokenizer a converted model folder was saved with."""
+    if info["tokenizer"] == "marian":
+        return MarianTokens(folder)
+    return HubTokens(folder, info["special_tokens"], info["eos_token"])

@@ -1,0 +1,65 @@
+"""The settings of a run, validated in one place."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from ringkas.errors import UsageError
+from ringkas.models.registry import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
+
+ENGINES = ("ctranslate2", "torch")
+DEVICES = ("cpu", "cuda", "auto")
+COMPUTE_TYPES = ("auto", "int8", "int8_float16", "float16", "float32")
+LENGTHS = ("short", "medium", "long")
+# Beam 2 keeps most of what a wider beam gains over greedy search at a fraction of the
+# cost of beam 4 (see README, "Speed"); --fast is greedy, --beam 4 the models' own setting.
+DEFAULT_BEAM = 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Which models run where, and how they decode."""
+
+    translator: str = DEFAULT_TRANSLATOR
+    summarizer: str = DEFAULT_SUMMARIZER
+    engine: str = "ctranslate2"
+    device: str = "cpu"
+    compute_type: str = "auto"
+    threads: int | None = None
+    length: str = "medium"
+    beam_size: int = DEFAULT_BEAM
+    clean: bool = True
+    # Benchmarks only: (translation tokens per source token, summary tokens), forced exactly,
+    # so that random-weight models do the work real ones would.
+    forced_lengths: tuple[float, int] | None = None
+
+    def __post_init__(self) -> None:
+        for name, allowed in (
+            ("engine", ENGINES),
+            ("device", DEVICES),
+            ("compute_type", COMPUTE_TYPES),
+            ("length", LENGTHS),
+        ):
+            value = getattr(self, name)
+            if value not in allowed:
+                raise UsageError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+        if self.beam_size < 1:
+            raise UsageError("beam_size must be at least 1")
+        if self.threads is not None and self.threads < 1:
+            raise UsageError("threads must be at least 1")
+
+    @classmethod
+    def from_options(cls, **options: Any) -> Settings:
+        """Settings from keyword options; None means "the default"."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(options) - known
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        return cls(**{k: v for k, v in options.items() if v is not None})
+
+    def with_options(self, **options: Any) -> Settings:
+        return replace(self, **{k: v for k, v in options.items() if v is not None})
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,223 @@
+"""The two engines behind one interface: conversion, parity, start-up cost, the model store."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, SEED, TinyModels
+from ringkas.cli import cli
+from ringkas.errors import ExitCode
+from ringkas.models import store
+from ringkas.models.convert import convert_checkpoint
+from ringkas.models.ct2_engine import CT2Seq2Seq
+from ringkas.models.engine import Decoding
+from ringkas.models.hub import parse_model_spec
+from ringkas.models.torch_engine import TorchSeq2Seq
+
+SENTENCES = [
+    "Sekretaris Daerah Provinsi Maluku membuka rapat koordinasi.",
+    "Rakor berlangsung selama dua hari di Hotel Santika.",
+    "Pemerintah daerah memberikan dukungan berupa pelatihan teknis dan modal usaha.",
+]
+ENGLISH = [
+    "The meeting took place on the fifth floor of a hotel in Ambon on Wednesday.",
+    "Officials from the ministry attended the two-day event.",
+]
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+@pytest.fixture(scope="module")
+def float32_folders(tiny: TinyModels, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Unquantised conversions, so greedy search can be compared token for token."""
+    root = tmp_path_factory.mktemp("ct2-float32")
+    folders = {}
+    for name, folder in (("marian", tiny.marian), ("bart", tiny.bart), ("t5", tiny.t5)):
+        folders[name] = root / name
+        convert_checkpoint(folder, folders[name], quantization="float32", source={"name": name})
+    return folders
+
+
+@pytest.mark.parametrize(
+    ("model", "texts", "prefix"),
+    [
+        ("marian", SENTENCES, ""),
+        ("bart", ENGLISH, ""),
+        ("t5", ENGLISH, "summarize: "),
+    ],
+)
+def test_engines_give_the_same_greedy_tokens(
+    tiny: TinyModels, float32_folders: dict[str, Path], model: str, texts, prefix: str
+) -> None:
+    reference = TorchSeq2Seq(getattr(tiny, model), model, threads=1)
+    fast = CT2Seq2Seq(float32_folders[model], model, compute_type="float32", threads=1)
+    inputs = [prefix + text for text in texts]
+    assert fast.count_tokens(inputs) == reference.count_tokens(inputs)
+    assert fast.task_prefix("summarization") == reference.task_prefix("summarization")
+    assert fast.max_input_tokens == reference.max_input_tokens
+    decoding = Decoding(beam_size=1, max_new_tokens=40)
+    for text in inputs:  # one by one: padding must not enter the comparison
+        (want,) = reference.generate([text], decoding)
+        (got,) = fast.generate([text], decoding)
+        if got.tokens < 39:  # stopped on its own: identical
+            assert got == want
+        else:  # torch forces </s> as the last of max_new_tokens; ctranslate2 does not
+            assert got.text.startswith(want.text[: len(want.text) // 2])
+
+
+def test_bart_forced_first_token_and_suppressed_tokens_are_recorded(
+    float32_folders: dict[str, Path],
+) -> None:
+    info = json.loads((float32_folders["bart"] / "ringkas.json").read_text())
+    assert info["decoder_prefix"] == ["<s>"]
+    assert info["generation"]["no_repeat_ngram_size"] == 3
+    assert info["generation"]["length_penalty"] == 2.0
+    marian = json.loads((float32_folders["marian"] / "ringkas.json").read_text())
+    # <pad> is not in CTranslate2's Marian vocabulary, so only <unk> can be suppressed
+    assert marian["generation"]["suppress_sequences"] == [["<unk>"]]
+    assert marian["tokenizer"] == "marian"
+
+
+def test_int8_store_conversion_runs(tiny: TinyModels) -> None:
+    stored = store.ensure(parse_model_spec(str(tiny.marian)))
+    assert stored.info["quantization"] == "int8"
+    assert stored.info["source"]["content_hash"]
+    engine = CT2Seq2Seq(stored.path, "marian", threads=1)
+    assert engine.compute_type.startswith("int8")
+    [out] = engine.generate([SENTENCES[0]], Decoding(beam_size=2, max_new_tokens=20))
+    assert out.tokens > 0
+    # Found again by content, without converting.
+    assert store.find(parse_model_spec(str(tiny.marian))) == stored
+
+
+def test_changed_folder_is_converted_again(tiny: TinyModels, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "marian"
+    shutil.copytree(tiny.marian, copy)
+    first = store.entry_name(parse_model_spec(str(copy)))
+    config = json.loads((copy / "generation_config.json").read_text())
+    config["num_beams"] = 5
+    (copy / "generation_config.json").write_text(json.dumps(config))
+    assert store.entry_name(parse_model_spec(str(copy))) != first
+
+
+@pytest.mark.parametrize("engine", ["ctranslate2", "torch"])
+def test_cli_summarize_with_each_engine(tiny: TinyModels, engine: str) -> None:
+    args = ["summarize", str(SEED), "-t", str(tiny.marian), "-s", str(tiny.bart)]
+    result = invoke(*args, "--engine", engine, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["settings"]["engine"] == engine
+    assert data["summary"]
+    assert all(s["translation"] for s in data["sentences"])
+
+
+def test_compute_types(tiny: TinyModels) -> None:
+    args = ["translate", "-", "-t", str(tiny.marian), "-f", "json"]
+    as_float = invoke(*args, "--compute-type", "float32", input=SENTENCES[0])
+    assert json.loads(as_float.stdout)["settings"]["compute_type"] == "float32"
+    torch_int8 = invoke(*args, "--engine", "torch", "--compute-type", "int8", input=SENTENCES[0])
+    assert torch_int8.exit_code == 0, torch_int8.stderr
+    assert json.loads(torch_int8.stdout)["settings"]["compute_type"] == "int8"
+    torch_half = invoke(*args, "--engine", "torch", "--compute-type", "float16", input="x")
+    assert torch_half.exit_code == ExitCode.USAGE
+    assert "only on a GPU" in torch_half.stderr
+
+
+def test_fast_is_greedy_and_contradicts_beam(tiny: TinyModels) -> None:
+    args = ["translate", "-", "-t", str(tiny.marian), "-f", "json"]
+    fast = invoke(*args, "--fast", input=SENTENCES[0])
+    assert json.loads(fast.stdout)["settings"]["beam_size"] == 1
+    both = invoke(*args, "--fast", "--beam", "4", input=SENTENCES[0])
+    assert both.exit_code == ExitCode.USAGE
+
+
+def test_forced_output_lengths(tiny: TinyModels) -> None:
+    args = ["summarize", "-", "-t", str(tiny.marian), "-s", str(tiny.t5), "-f", "json"]
+    result = invoke(*args, "--force-output-lengths", "1.0,20", input="\n".join(SENTENCES))
+    data = json.loads(result.stdout)
+    assert data["stats"]["summary"]["tokens"] == 20
+    # Every sentence got at least as many tokens as it had (batches run to their longest).
+    assert data["stats"]["translation"]["tokens"] >= data["stats"]["source"]["tokens"]
+
+
+def test_ctranslate2_path_imports_no_torch_or_transformers(tiny: TinyModels) -> None:
+    for folder in (tiny.marian, tiny.t5):  # converted beforehand, as `models pull` would
+        store.ensure(parse_model_spec(str(folder)))
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from ringkas.cli import cli\n"
+        f"args = ['summarize', {str(SEED)!r}, '-t', {str(tiny.marian)!r},\n"
+        f"        '-s', {str(tiny.t5)!r}, '-f', 'json']\n"
+        "result = CliRunner().invoke(cli, args)\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print([m for m in ('torch', 'transformers') if m in sys.modules])\n"
+    )
+    import os
+
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+# -- ringkas models -----------------------------------------------------------------------
+
+
+def test_models_import_path_list_rm(
+    tiny: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RINGKAS_CACHE_DIR", str(tmp_path / "cache"))
+    imported = invoke("models", "import", str(tiny.t5))
+    assert imported.exit_code == 0, imported.stderr
+    name, folder, _size = imported.stdout.strip().split("\t")
+    assert name == str(tiny.t5.resolve())
+    assert Path(folder).is_dir()
+    assert "converting" in imported.stderr
+
+    listed = [json.loads(line) for line in invoke("models", "list", "--json").stdout.splitlines()]
+    assert [row["name"] for row in listed[:2]] == [
+        "Helsinki-NLP/opus-mt-id-en",
+        "sshleifer/distilbart-cnn-12-6",
+    ]
+    assert not listed[0]["cached"] and listed[0]["license"]
+    assert {row["path"] for row in listed} >= {folder}
+
+    assert invoke("models", "path", str(tiny.t5)).stdout.strip() == folder
+    removed = invoke("models", "rm", str(tiny.t5))
+    assert removed.exit_code == 0 and not Path(folder).exists()
+    assert invoke("models", "path", str(tiny.t5)).exit_code == ExitCode.MODEL_UNAVAILABLE
+    assert invoke("models", "rm", str(tiny.t5)).exit_code == ExitCode.INPUT_FAILED
+
+
+def test_models_pull_offline_names_what_is_missing() -> None:
+    result = invoke("models", "pull")
+    assert result.exit_code == ExitCode.MODEL_UNAVAILABLE
+    assert "Helsinki-NLP/opus-mt-id-en@refs/pr/1 is not downloaded" in result.stderr
+    assert "ringkas models pull" in result.stderr
+
+
+def test_first_summarize_converts_by_itself(
+    tiny: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RINGKAS_CACHE_DIR", str(tmp_path / "cache"))
+    args = ["translate", "-", "-t", str(tiny.marian)]
+    first = invoke(*args, input=SENTENCES[0])
+    assert first.exit_code == 0 and "converting" in first.stderr
+    second = invoke(*args, input=SENTENCES[0])
+    assert second.exit_code == 0 and "converting" not in second.stderr
+    assert second.stdout == first.stdout
