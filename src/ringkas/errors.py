@@ -42,6 +42,11 @@ class InputError(RingkasError):
 
     exit_code = ExitCode.INPUT_FAILED
 
+    def __init__(self, message: str, hint: str | None = None, *, source: str | None = None) -> None:
+        super().__init__(message, hint)
+        # The input it is about; messages start with it ("news/a.txt: empty").
+        self.source = source if source is not None else message.split(": ", 1)[0]
+
 
 class UsageError(RingkasError):
     """Options that contradict each other or name things that do not exist."""

@@ -38,7 +38,15 @@ def to_markdown(result: Result) -> str:
     lines = [f"# {title}: {result.source}", ""]
     for notice in result.warnings:
         lines += [f"> **Warning ({notice.code}):** {notice.message}", ""]
-    lines += [body(result).strip(), "", "## Details", ""]
+    lines += [body(result).strip(), ""]
+    if result.checks is not None:
+        items = [u for sentence in result.checks.sentences for u in sentence.unsupported]
+        if items:
+            listed = ", ".join(f"“{u.text}” ({u.kind})" for u in items)
+            lines += [f"> **Not found in the article:** {listed}", ""]
+        else:
+            lines += ["*Every number, date and name in the summary is in the article.*", ""]
+    lines += ["## Details", ""]
     lines.append(f"- Translator: `{result.models['translator']}`")
     if "summarizer" in result.models:
         lines.append(f"- Summarizer: `{result.models['summarizer']}`")

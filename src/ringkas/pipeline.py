@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ringkas.check import check_summary
 from ringkas.errors import InputError
 from ringkas.models.engine import Seq2SeqEngine
 from ringkas.models.hub import fetch_model, parse_model_spec
@@ -29,10 +30,12 @@ GROUP_SIZE = 8
 
 @dataclass
 class Document:
-    """An article to process: where it came from and its raw text."""
+    """An article to process: where it came from, its raw text, and what reading it told
+    (title, encoding, input id...), which is kept in the result's metadata."""
 
     source: str
     text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -212,7 +215,7 @@ class Pipeline:
                     sentences=item.sentences,
                     stats=stats,
                     warnings=warnings,
-                    metadata=dict(item.cleaned.metadata),
+                    metadata={**item.document.metadata, **item.cleaned.metadata},
                     removed=list(item.cleaned.removed),
                 )
             )
@@ -254,6 +257,14 @@ class Pipeline:
         stats.passes = summary.passes
         stats.seconds["load"] += self._take_load_seconds()
         stats.seconds["summarize"] = time.perf_counter() - start
+        start = time.perf_counter()
+        result.checks = check_summary(
+            summary.text,
+            [s.source for s in result.sentences],
+            [s.translation for s in result.sentences],
+            context=article_context(result.metadata),
+        )
+        stats.seconds["check"] = time.perf_counter() - start
 
     # -- public API ---------------------------------------------------------------------
 
@@ -313,6 +324,11 @@ class Pipeline:
 
     def __call__(self, documents: Sequence[Document | str]) -> list[Result]:
         return self.summarize(documents)
+
+
+def article_context(metadata: dict[str, Any]) -> list[str]:
+    """What the cleaner lifted out of an article that a summary may still name."""
+    return [str(metadata[key]) for key in ("title", "dateline", "outlet") if metadata.get(key)]
 
 
 def _raise_first(outcomes: Iterable[tuple[Document, Result | InputError]]) -> list[Result]:

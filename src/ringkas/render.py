@@ -29,14 +29,59 @@ def footer(result: Result) -> str:
     return f"{models} · {words} · {seconds:.1f} s"
 
 
-def result_panel(result: Result) -> Panel:
+def marked_summary(result: Result) -> Text:
+    """The summary with every number, date or name the article lacks in bold red."""
+    text = Text(body(result).strip())
+    if result.checks is None:
+        return text
+    lead = len(body(result)) - len(body(result).lstrip())
+    for sentence in result.checks.sentences:
+        for item in sentence.unsupported:
+            start = sentence.offset + item.start - lead
+            text.stylize("bold red", start, start + (item.end - item.start))
+    return text
+
+
+def faithfulness_line(result: Result) -> Text | None:
+    """One line saying whether every fact of the summary was found in the article."""
+    if result.checks is None:
+        return None
+    items = [u for s in result.checks.sentences for u in s.unsupported]
+    if not items:
+        return Text("✓ every number, date and name is in the article", style="green")
+    listed = ", ".join(f"{u.text!r} ({u.kind})" for u in items)
+    return Text(f"✗ not found in the article: {listed}", style="bold red")
+
+
+def explanation(result: Result) -> list[Text]:
+    """Under each summary sentence, its best supporting source sentence in both languages."""
+    lines: list[Text] = []
+    if result.checks is None:
+        return lines
+    for number, sentence in enumerate(result.checks.sentences, start=1):
+        lines.append(Text(f"{number}. {sentence.text.strip()}", style="bold"))
+        if not sentence.support:
+            lines.append(Text("   no supporting sentence found", style="red"))
+        for support in sentence.support[:1]:
+            source = result.sentences[support.sentence]
+            lines.append(Text(f"   EN ({support.score:.2f}): {source.translation}", style="dim"))
+            lines.append(Text(f"   ID: {source.source}", style="dim italic"))
+    return lines
+
+
+def result_panel(result: Result, *, explain: bool = False) -> Panel:
     """A panel with the summary (or translation), where it came from, and a footer."""
     parts: list[Text] = []
     meta = result.metadata
     origin = [str(meta[key]) for key in ("dateline", "outlet") if meta.get(key)]
     if origin:
         parts.append(Text(" · ".join(origin), style="bold cyan"))
-    parts.append(Text(body(result).strip()))
+    parts.append(marked_summary(result))
+    verdict = faithfulness_line(result)
+    if verdict is not None:
+        parts += [Text(""), verdict]
+    if explain:
+        parts += [Text(""), *explanation(result)]
     if meta.get("source_url"):
         parts.append(Text(f"Source: {meta['source_url']}", style="dim"))
     title = "Summary" if result.summary is not None else "Translation"
@@ -50,6 +95,6 @@ def result_panel(result: Result) -> Panel:
     )
 
 
-def print_results(console: Console, results: list[Result]) -> None:
+def print_results(console: Console, results: list[Result], *, explain: bool = False) -> None:
     for result in results:
-        console.print(result_panel(result))
+        console.print(result_panel(result, explain=explain))

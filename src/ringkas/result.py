@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ringkas.check import CheckReport
 
 SCHEMA_VERSION = 1
 
@@ -84,17 +87,27 @@ class Result:
     warnings: list[Notice] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     removed: list[dict[str, str]] = field(default_factory=list)
+    checks: CheckReport | None = None
 
     @property
     def chunked(self) -> bool:
         return self.stats.chunks > 1
 
+    @property
+    def faithful(self) -> bool | None:
+        """False when the summary has numbers, dates or names the article lacks."""
+        return self.checks.faithful if self.checks is not None else None
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract documented in README ("JSON output")."""
         with_summary = self.summary is not None
         data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "source": self.source}
+        if "id" in self.metadata:
+            data["id"] = self.metadata["id"]
         if with_summary:
             data["summary"] = self.summary
+        if self.checks is not None:
+            data.update(self.checks.to_dict())
         data.update(
             translation=self.translation,
             models=dict(self.models),

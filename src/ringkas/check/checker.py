@@ -19,13 +19,15 @@ class SourceIndex:
         self,
         source_sentences: Sequence[str],
         translated_sentences: Sequence[str] | None = None,
+        context: Sequence[str] = (),
     ) -> None:
         if translated_sentences is not None and len(translated_sentences) != len(source_sentences):
             raise ValueError(
                 f"translated_sentences has {len(translated_sentences)} sentences but "
                 f"source_sentences has {len(source_sentences)}; they must align one to one"
             )
-        texts = [*source_sentences, *(translated_sentences or ())]
+        # Context (dateline, title) supports names and facts but is never an attribution.
+        texts = [*source_sentences, *(translated_sentences or ()), *context]
         self.facts = FactIndex(texts)
         self.names = NameIndex(texts)
         if translated_sentences is None:
@@ -69,12 +71,15 @@ def check_summary(
     summary: str,
     source_sentences: Sequence[str],
     translated_sentences: Sequence[str] | None = None,
+    context: Sequence[str] = (),
 ) -> CheckReport:
     """Check an English summary against an article's sentences and their English translation.
 
     ``source_sentences`` are in the article's own language (Indonesian, or English when the
     article is English); ``translated_sentences``, when given, align 1:1 with them. Numbers,
     dates, times, amounts and names of the summary must be found in either; each summary
-    sentence also gets the source sentences that support it most.
+    sentence also gets the source sentences that support it most. ``context`` holds text
+    about the article that is not part of it (dateline place, title): it supports names and
+    facts but is never attributed.
     """
-    return SourceIndex(source_sentences, translated_sentences).check(summary)
+    return SourceIndex(source_sentences, translated_sentences, context).check(summary)
