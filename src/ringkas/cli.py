@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ringkas import __version__
+from ringkas.cli_options import job_options, model_options
 from ringkas.errors import ExitCode, RingkasError
-from ringkas.settings import COMPUTE_TYPES, DEFAULT_BEAM, DEVICES, ENGINES, LENGTHS
 
 if TYPE_CHECKING:
-    from ringkas.result import Result
+    from ringkas.batch import JobOptions, JobReport
     from ringkas.settings import Settings
-
-FORMAT_CHOICES = ("auto", "text", "markdown", "json")
 
 
 def _error(message: str) -> None:
@@ -28,6 +24,10 @@ def _error(message: str) -> None:
 
 def _warn(message: str) -> None:
     click.echo(f"ringkas: warning: {message}", err=True)
+
+
+def _note(message: str) -> None:
+    click.echo(f"ringkas: {message}", err=True)
 
 
 class RingkasGroup(click.Group):
@@ -44,117 +44,6 @@ class RingkasGroup(click.Group):
             ctx.exit(int(ExitCode.INTERRUPTED))
 
 
-def _forced_lengths(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> tuple[float, int] | None:
-    if value is None:
-        return None
-    try:
-        ratio, tokens = value.split(",")
-        return float(ratio), int(tokens)
-    except ValueError:
-        raise click.BadParameter("expected RATIO,TOKENS, e.g. 1.0,128") from None
-
-
-def model_options(*, summarizer: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Options shared by the commands that run models."""
-
-    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        options = [
-            click.option(
-                "--translator",
-                "-t",
-                envvar="RINGKAS_TRANSLATOR",
-                metavar="MODEL",
-                help="Translation model: Hub id (OWNER/NAME[@REVISION]) or local folder. "
-                "[env: RINGKAS_TRANSLATOR; default: Helsinki-NLP/opus-mt-id-en]",
-            ),
-            click.option(
-                "--engine",
-                envvar="RINGKAS_ENGINE",
-                type=click.Choice(ENGINES),
-                help="Inference engine. [env: RINGKAS_ENGINE; default: ctranslate2]",
-            ),
-            click.option(
-                "--device",
-                envvar="RINGKAS_DEVICE",
-                type=click.Choice(DEVICES),
-                help="Where the models run. [env: RINGKAS_DEVICE; default: cpu]",
-            ),
-            click.option(
-                "--compute-type",
-                envvar="RINGKAS_COMPUTE_TYPE",
-                type=click.Choice(COMPUTE_TYPES),
-                help="Numeric precision; auto: int8 on CPU with ctranslate2. "
-                "[env: RINGKAS_COMPUTE_TYPE; default: auto]",
-            ),
-            click.option(
-                "--threads",
-                type=click.IntRange(min=1),
-                envvar="RINGKAS_THREADS",
-                help="CPU threads for inference. [env: RINGKAS_THREADS; default: all cores]",
-            ),
-            click.option(
-                "--beam",
-                "beam_size",
-                type=click.IntRange(1, 16),
-                help=f"Beam width in both stages. [default: {DEFAULT_BEAM}]",
-            ),
-            click.option("--fast", is_flag=True, help="Greedy decoding (--beam 1): fastest."),
-            click.option(
-                "--no-clean",
-                is_flag=True,
-                help="Keep the article as it is: no removal of datelines, ads, bylines.",
-            ),
-            click.option(
-                "--format",
-                "-f",
-                "fmt",
-                type=click.Choice(FORMAT_CHOICES),
-                default="auto",
-                show_default=True,
-                help="Output format. auto: a panel on a terminal, plain text when piped "
-                "(or the format -o's suffix names).",
-            ),
-            click.option(
-                "--output",
-                "-o",
-                type=click.Path(dir_okay=False, writable=True),
-                help="Write the result to this file instead of stdout.",
-            ),
-            click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr."),
-            click.option(
-                "--force-output-lengths",
-                "forced_lengths",
-                metavar="RATIO,TOKENS",
-                callback=_forced_lengths,
-                hidden=True,  # benchmarks only (see benchmarks/README.md)
-            ),
-        ]
-        if summarizer:
-            options[1:1] = [
-                click.option(
-                    "--summarizer",
-                    "-s",
-                    envvar="RINGKAS_SUMMARIZER",
-                    metavar="MODEL",
-                    help="Summarization model: Hub id or local folder. "
-                    "[env: RINGKAS_SUMMARIZER; default: sshleifer/distilbart-cnn-12-6]",
-                ),
-                click.option(
-                    "--length",
-                    "-l",
-                    type=click.Choice(LENGTHS),
-                    help="Summary length. [default: medium]",
-                ),
-            ]
-        for option in reversed(options):
-            func = option(func)
-        return func
-
-    return decorate
-
-
 @click.group(cls=RingkasGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ringkas")
 def cli() -> None:
@@ -163,41 +52,9 @@ def cli() -> None:
     \b
     ringkas summarize artikel.txt
     cat artikel.txt | ringkas summarize - --format json
+    ringkas summarize berita/ --output-dir ringkasan/
     ringkas translate artikel.txt -o artikel.en.txt
     """
-
-
-def _resolve_format(fmt: str, output: str | None) -> str:
-    if fmt != "auto":
-        return fmt
-    if output:
-        from ringkas.export import format_for_path
-
-        return format_for_path(output) or "text"
-    return "auto"
-
-
-def _check_output(output: str | None, paths: tuple[str, ...]) -> None:
-    """Refuse an output file that is one of the inputs: results never overwrite articles."""
-    if not output:
-        return
-    target = Path(output).resolve()
-    for path in paths:
-        if path != "-" and Path(path).resolve() == target:
-            raise click.UsageError(f"the output file {output!r} is also an input")
-
-
-@contextmanager
-def _status(enabled: bool) -> Iterator[Callable[[str], None] | None]:
-    """A spinner on stderr naming the current stage, only when stderr is a terminal."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    with console.status("starting") as status:
-        yield lambda stage: status.update(f"{stage}…")
 
 
 def _settings(options: dict[str, Any]) -> Settings:
@@ -212,78 +69,116 @@ def _settings(options: dict[str, Any]) -> Settings:
     return Settings.from_options(**options)
 
 
-def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) -> None:
-    from ringkas.errors import InputError
-    from ringkas.pipeline import Document, Pipeline
-    from ringkas.sources import read_document
+def _resolve_format(fmt: str, options: dict[str, Any]) -> str:
+    """auto: the suffix of -o, text for --output-dir, JSON Lines for JSON Lines input,
+    a panel on a terminal, else plain text."""
+    if fmt != "auto":
+        return fmt
+    if options["output"]:
+        from ringkas.export import format_for_path
 
-    fmt, output, quiet = options.pop("fmt"), options.pop("output"), options.pop("quiet")
-    settings = _settings(options)
-    if quiet:
-        os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
-    if paths.count("-") > 1:
-        raise click.UsageError("stdin ('-') can be read only once")
-    _check_output(output, paths)
-    fmt = _resolve_format(fmt, output)
-    pretty = fmt == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    results: list[Result] = []
-    failed = 0
-
-    def fail(error: RingkasError) -> None:
-        nonlocal failed
-        failed += 1
-        _error(error.one_line())
-
-    def documents() -> Iterator[Document]:
-        for path in paths:
-            try:
-                yield read_document(path)
-            except InputError as exc:
-                fail(exc)
-
-    report = None if quiet else _note
-    with _status(not quiet and sys.stderr.isatty()) as on_stage:
-        pipeline = Pipeline(settings, on_stage=on_stage, report=report)
-        for _document, outcome in pipeline.process(documents(), summarize=summarize):
-            if isinstance(outcome, InputError):
-                fail(outcome)
-                continue
-            if not quiet:
-                for notice in outcome.warnings:
-                    _warn(f"{outcome.source}: {notice.message}")
-            results.append(outcome)
-    _emit(results, fmt=fmt, output=output, pretty=pretty, many=len(paths) > 1)
-    if failed:
-        sys.exit(int(ExitCode.INPUT_FAILED))
+        return format_for_path(options["output"]) or "text"
+    if options["output_dir"]:
+        return "text"
+    if options["input_format"] == "jsonl":
+        return "jsonl"
+    if sys.stdout.isatty() and "NO_COLOR" not in os.environ:
+        return "panel"
+    return "text"
 
 
-def _note(message: str) -> None:
-    click.echo(f"ringkas: {message}", err=True)
+def _job_options(options: dict[str, Any], *, summarize: bool) -> JobOptions:
+    from ringkas.batch import JobOptions
+
+    quiet = options.pop("quiet")
+    fmt = _resolve_format(options.pop("fmt"), options)
+    output, output_dir, report = (
+        options.pop("output"),
+        options.pop("output_dir"),
+        options.pop("report"),
+    )
+    return JobOptions(
+        fmt=fmt,
+        output=Path(output) if output else None,
+        output_dir=Path(output_dir) if output_dir else None,
+        force=options.pop("force"),
+        report=Path(report) if report else None,
+        globs=options.pop("globs") or None,
+        files_from=options.pop("files_from"),
+        null_separated=options.pop("null_separated"),
+        input_format=options.pop("input_format"),
+        encoding=options.pop("encoding"),
+        max_bytes=options.pop("max_size"),
+        summarize=summarize,
+        quiet=quiet,
+        progress=not quiet and sys.stderr.isatty(),
+        explain=options.pop("explain", False),
+        strict=options.pop("strict", False),
+    )
 
 
-def _emit(results: list[Result], *, fmt: str, output: str | None, pretty: bool, many: bool) -> None:
-    from ringkas.export import render, write_atomic
-
-    if not results:
-        return
-    if output:
-        write_atomic(Path(output), render(results, "text" if fmt == "auto" else fmt, many=many))
-    elif pretty:
+def print_summary(report: JobReport) -> None:
+    """Done, skipped and failed inputs (with reasons) on stderr after a multi-file job."""
+    counts = report.counts()
+    line = ", ".join(f"{counts[key]} {key.replace('_', ' ')}" for key in counts if counts[key])
+    failures = [record for record in report.records if record.status == "failed"]
+    if sys.stderr.isatty():
         from rich.console import Console
+        from rich.table import Table
 
-        from ringkas.render import print_results
+        table = Table(title=f"ringkas: {line} in {report.seconds:.1f} s", title_justify="left")
+        table.add_column("failed input")
+        table.add_column("reason")
+        for record in failures:
+            table.add_row(record.source, record.error or "")
+        console = Console(stderr=True)
+        if failures:
+            console.print(table)
+        else:
+            console.print(table.title)
+        return
+    _note(f"{line} in {report.seconds:.1f} s")
+    for record in failures:
+        _note(f"failed: {record.error}")
 
-        print_results(Console(), results)
-    else:
-        click.echo(render(results, "text" if fmt == "auto" else fmt, many=many), nl=False)
+
+def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) -> None:
+    from ringkas.batch import Job
+    from ringkas.pipeline import Pipeline
+
+    job = _job_options(options, summarize=summarize)
+    if job.quiet:
+        os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+    if not paths and not job.files_from and job.input_format != "jsonl":
+        raise click.UsageError("give at least one PATH, '-' for stdin, or --files-from")
+    pipeline = Pipeline(_settings(options), report=None if job.quiet else _note)
+    say = (lambda message: None) if job.quiet else _note
+    report = Job(pipeline, job, say=say, warn=_warn, error=_error).run(paths)
+    if not job.quiet and (len(report.records) > 1 or job.output_dir or report.interrupted):
+        print_summary(report)
+    if report.exit_code != ExitCode.OK:
+        sys.exit(int(report.exit_code))
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
+@click.argument("paths", nargs=-1, metavar="[PATH | DIR | -]...")
 @model_options(summarizer=True)
+@job_options
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show under each summary sentence the article sentence it comes from.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help=f"Exit {int(ExitCode.UNFAITHFUL)} if a summary has a number, date or name "
+    "the article lacks.",
+)
 def summarize(paths: tuple[str, ...], **options: Any) -> None:
-    """Summarise Indonesian articles in English (PATH '-' reads stdin).
+    """Summarise Indonesian articles in English.
 
+    PATH is an article file, DIR a folder walked recursively (see --glob), '-' stdin.
     Each article is cleaned, translated sentence by sentence, then summarised; long
     articles are summarised in chunks and recombined, never cut.
     """
@@ -291,16 +186,22 @@ def summarize(paths: tuple[str, ...], **options: Any) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, metavar="PATH... | -")
+@click.argument("paths", nargs=-1, metavar="[PATH | DIR | -]...")
 @model_options(summarizer=False)
+@job_options
 def translate(paths: tuple[str, ...], **options: Any) -> None:
-    """Translate Indonesian articles to English, paragraph by paragraph (PATH '-' reads stdin)."""
+    """Translate Indonesian articles to English, paragraph by paragraph.
+
+    PATH is an article file, DIR a folder walked recursively (see --glob), '-' stdin.
+    """
     _run(paths, options, summarize=False)
 
 
 def _register() -> None:
+    from ringkas.cli_check import check
     from ringkas.cli_models import models
 
+    cli.add_command(check)
     cli.add_command(models)
 
 

@@ -24,15 +24,39 @@ def body(result: Result) -> str:
     return result.summary if result.summary is not None else result.translation
 
 
-def to_text(result: Result) -> str:
-    return body(result).rstrip() + "\n"
+def explanation_lines(result: Result) -> list[str]:
+    """Each summary sentence, then its best supporting article sentence in both languages."""
+    lines: list[str] = []
+    if result.checks is None:
+        return lines
+    for number, sentence in enumerate(result.checks.sentences, start=1):
+        lines.append(f"{number}. {sentence.text.strip()}")
+        for support in sentence.support[:1]:
+            source = result.sentences[support.sentence]
+            if source.translation and source.translation != source.source:
+                lines.append(f"   EN ({support.score:.2f}): {source.translation}")
+                lines.append(f"   ID: {source.source}")
+            else:
+                lines.append(f"   source ({support.score:.2f}): {source.source}")
+        if not sentence.support:
+            lines.append("   (no supporting sentence found)")
+        for item in sentence.unsupported:
+            lines.append(f"   not in the article: {item.text!r} ({item.kind})")
+    return lines
+
+
+def to_text(result: Result, *, explain: bool = False) -> str:
+    text = body(result).rstrip() + "\n"
+    if explain and result.checks is not None:
+        text += "\n" + "\n".join(explanation_lines(result)) + "\n"
+    return text
 
 
 def _seconds(result: Result) -> str:
     return f"{result.stats.seconds.get('total', 0.0):.1f} s"
 
 
-def to_markdown(result: Result) -> str:
+def to_markdown(result: Result, *, explain: bool = False) -> str:
     stats = result.stats
     title = "Summary" if result.summary is not None else "Translation"
     lines = [f"# {title}: {result.source}", ""]
@@ -46,9 +70,13 @@ def to_markdown(result: Result) -> str:
             lines += [f"> **Not found in the article:** {listed}", ""]
         else:
             lines += ["*Every number, date and name in the summary is in the article.*", ""]
+    if explain and result.checks is not None:
+        lines += ["## Where each sentence comes from", "", "```", *explanation_lines(result)]
+        lines += ["```", ""]
     lines += ["## Details", ""]
-    lines.append(f"- Translator: `{result.models['translator']}`")
-    if "summarizer" in result.models:
+    translator = result.models.get("translator")
+    lines.append(f"- Translator: `{translator}`" if translator else "- Not translated (English)")
+    if result.models.get("summarizer"):
         lines.append(f"- Summarizer: `{result.models['summarizer']}`")
     words = f"- Words: {stats.source_words} (Indonesian) → {stats.translation_words} (English)"
     if result.summary is not None:
@@ -70,8 +98,11 @@ def to_json(result: Result) -> str:
     return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def render(results: Sequence[Result], fmt: str, *, many: bool | None = None) -> str:
-    """Format results as one document; JSON is an object for one input, a list for ``many``."""
+def render(
+    results: Sequence[Result], fmt: str, *, many: bool | None = None, explain: bool = False
+) -> str:
+    """Format results as one document; JSON is an object for one input, a list for ``many``.
+    ``explain`` adds each summary sentence's sources to text and Markdown."""
     if many is None:
         many = len(results) > 1
     if fmt == "json":
@@ -81,10 +112,12 @@ def render(results: Sequence[Result], fmt: str, *, many: bool | None = None) -> 
         return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     one = to_markdown if fmt == "markdown" else to_text
     if len(results) == 1:
-        return one(results[0])
+        return one(results[0], explain=explain)
     if fmt == "markdown":
-        return "\n---\n\n".join(one(result) for result in results)
-    return "\n".join(f"==> {result.source} <==\n{one(result)}" for result in results)
+        return "\n---\n\n".join(one(result, explain=explain) for result in results)
+    return "\n".join(
+        f"==> {result.source} <==\n{one(result, explain=explain)}" for result in results
+    )
 
 
 def _umask() -> int:

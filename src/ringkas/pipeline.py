@@ -17,6 +17,7 @@ from ringkas.result import Notice, Result, Sentence, Stats, count_words
 from ringkas.settings import Settings
 from ringkas.text import clean_article, split_sentences
 from ringkas.text.clean import CleanedArticle, normalize_whitespace
+from ringkas.text.language import detect_language
 
 if TYPE_CHECKING:
     from ringkas.models.ct2_engine import CT2Seq2Seq
@@ -26,6 +27,9 @@ StageCallback = Callable[[str], None]
 # Articles whose sentences are translated together: enough to fill batches with short news
 # items, few enough that a Ctrl-C or a failure never costs much.
 GROUP_SIZE = 8
+# English is passed through untranslated only when the detector is this sure (short texts
+# never reach it; English news lines score about 0.75 and more).
+_ENGLISH_CONFIDENCE = 0.5
 
 
 @dataclass
@@ -43,7 +47,9 @@ class _Prepared:
     document: Document
     cleaned: CleanedArticle
     sentences: list[Sentence]
+    language: str
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[Notice] = field(default_factory=list)
 
 
 def load_engine(
@@ -157,44 +163,54 @@ class Pipeline:
                     sentences.append(Sentence(len(sentences), number, sentence.strip()))
         if not sentences:
             raise InputError(f"{document.source}: no text left to translate after cleaning")
-        return _Prepared(document, cleaned, sentences, {"clean": time.perf_counter() - start})
+        language, confidence = detect_language(cleaned.text)
+        if language == "en" and confidence < _ENGLISH_CONFIDENCE:
+            language = "id"  # too little text to be sure: translating costs less than a miss
+        warnings = []
+        if language == "en":
+            warnings.append(
+                Notice("english_input", "the article is in English: it was not translated")
+            )
+        elif language == "other":
+            warnings.append(
+                Notice(
+                    "unknown_language",
+                    "the article does not look like Indonesian or English: the translation "
+                    "may be poor",
+                )
+            )
+        seconds = {"clean": time.perf_counter() - start}
+        return _Prepared(document, cleaned, sentences, language, seconds, warnings)
 
     def _translate(self, prepared: Sequence[_Prepared]) -> list[Result]:
-        """Translate the sentences of several articles in shared batches."""
+        """Translate the sentences of several articles in shared batches; English articles
+        pass through untranslated."""
+        todo = [item for item in prepared if item.language != "en"]
+        if not todo:
+            return [self._untranslated(item) for item in prepared]
         translator = self.translator
-        everything = [s for p in prepared for s in p.sentences]
+        everything = [s for item in todo for s in item.sentences]
         self._stage("translating")
         start = time.perf_counter()
         out = translator.translate([s.source for s in everything])
         elapsed = time.perf_counter() - start
         load = self._take_load_seconds()
         total_tokens = sum(out.input_tokens) or 1
-        results = []
+        translated: dict[int, Result] = {}
         position = 0
-        for item in prepared:
-            count = len(item.sentences)
-            span = slice(position, position + count)
-            position += count
+        for item in todo:
+            span = slice(position, position + len(item.sentences))
+            position = span.stop
             for sentence, text in zip(item.sentences, out.texts[span], strict=True):
                 sentence.translation = text
             in_tokens = sum(out.input_tokens[span])
-            paragraphs: dict[int, list[str]] = {}
-            for sentence in item.sentences:
-                paragraphs.setdefault(sentence.paragraph, []).append(sentence.translation)
-            translation = "\n\n".join(" ".join(p).strip() for p in paragraphs.values())
-            seconds = {"load": load, **item.seconds}
             # Shared batches: each article is charged its share of the translation time.
-            seconds["translate"] = elapsed * in_tokens / total_tokens
+            seconds = {
+                "load": load,
+                **item.seconds,
+                "translate": elapsed * in_tokens / total_tokens,
+            }
             load = 0.0
-            stats = Stats(
-                source_words=count_words(item.cleaned.text),
-                source_tokens=in_tokens,
-                sentences=count,
-                paragraphs=len(paragraphs),
-                translation_words=count_words(translation),
-                translation_tokens=sum(out.output_tokens[span]),
-                seconds=seconds,
-            )
             warnings = [
                 Notice(
                     "long_sentence",
@@ -205,21 +221,47 @@ class Pipeline:
                 for index, parts in sorted(out.parts.items())
                 if span.start <= index < span.stop
             ]
-            results.append(
-                Result(
-                    source=item.document.source,
-                    translation=translation,
-                    summary=None,
-                    models={"translator": self.config.translator},
-                    settings=self.settings(summary=False),
-                    sentences=item.sentences,
-                    stats=stats,
-                    warnings=warnings,
-                    metadata={**item.document.metadata, **item.cleaned.metadata},
-                    removed=list(item.cleaned.removed),
-                )
-            )
-        return results
+            result = self._result(item, in_tokens, sum(out.output_tokens[span]), seconds)
+            result.warnings += warnings
+            result.models["translator"] = self.config.translator
+            translated[id(item)] = result
+        return [translated.get(id(item)) or self._untranslated(item) for item in prepared]
+
+    def _untranslated(self, item: _Prepared) -> Result:
+        """An English article (or a check without translation): the text stands as it is."""
+        for sentence in item.sentences:
+            sentence.translation = sentence.source if item.language == "en" else ""
+        return self._result(item, 0, 0, {"load": self._take_load_seconds(), **item.seconds})
+
+    def _result(
+        self, item: _Prepared, in_tokens: int, out_tokens: int, seconds: dict[str, float]
+    ) -> Result:
+        paragraphs: dict[int, list[str]] = {}
+        for sentence in item.sentences:
+            paragraphs.setdefault(sentence.paragraph, []).append(sentence.translation)
+        translation = "\n\n".join(" ".join(p).strip() for p in paragraphs.values()).strip()
+        stats = Stats(
+            source_words=count_words(item.cleaned.text),
+            source_tokens=in_tokens,
+            sentences=len(item.sentences),
+            paragraphs=len(paragraphs),
+            translation_words=count_words(translation),
+            translation_tokens=out_tokens,
+            seconds=seconds,
+        )
+        return Result(
+            source=item.document.source,
+            translation=translation,
+            summary=None,
+            models={"translator": None},
+            settings=self.settings(summary=False),
+            sentences=item.sentences,
+            stats=stats,
+            warnings=list(item.warnings),
+            metadata={**item.document.metadata, **item.cleaned.metadata},
+            removed=list(item.cleaned.removed),
+            language=item.language,
+        )
 
     def settings(self, *, summary: bool = True) -> dict[str, Any]:
         """The settings that shaped a result (recorded in it for reproducibility)."""
@@ -270,22 +312,23 @@ class Pipeline:
 
     def process(
         self,
-        documents: Iterable[Document | str],
+        documents: Iterable[Document | str | InputError],
         *,
         summarize: bool = True,
         group_size: int = GROUP_SIZE,
-    ) -> Iterator[tuple[Document, Result | InputError]]:
+    ) -> Iterator[tuple[Document | None, Result | InputError]]:
         """Yield each document with its result, or the input error that stopped it, in order.
 
         The sentences of up to ``group_size`` articles share translation batches, which
         keeps batches full on a folder of short news items. A bad article costs only itself;
-        model errors (missing model, ...) propagate.
+        model errors (missing model, ...) propagate. An :class:`InputError` among the
+        documents (an input that could not even be read) is passed through in its place.
         """
         if isinstance(documents, (str, Document)):
             documents = [documents]
-        group: list[Document] = []
+        group: list[Document | InputError] = []
         for index, item in enumerate(documents):
-            group.append(_as_document(item, index))
+            group.append(item if isinstance(item, InputError) else _as_document(item, index))
             if len(group) >= group_size:
                 yield from self._process_group(group, summarize)
                 group = []
@@ -293,11 +336,14 @@ class Pipeline:
             yield from self._process_group(group, summarize)
 
     def _process_group(
-        self, group: list[Document], summarize: bool
-    ) -> Iterator[tuple[Document, Result | InputError]]:
+        self, group: list[Document | InputError], summarize: bool
+    ) -> Iterator[tuple[Document | None, Result | InputError]]:
         outcomes: dict[int, Result | InputError] = {}
         prepared: list[_Prepared] = []
         for position, document in enumerate(group):
+            if isinstance(document, InputError):
+                outcomes[position] = document
+                continue
             try:
                 prepared.append(self.prepare(document))
             except InputError as exc:
@@ -312,7 +358,35 @@ class Pipeline:
                     _total_seconds(outcome)
                 except InputError as exc:
                     outcome = exc
-            yield document, outcome
+            yield (None if isinstance(document, InputError) else document), outcome
+
+    def check(self, article: Document | str, summary: str, *, translate: bool = True) -> Result:
+        """Check any summary against an article (Indonesian, or English) without summarising.
+
+        An Indonesian article is translated first (unless ``translate`` is false), so that
+        names in an English summary can be matched against the English translation.
+        """
+        document = _as_document(article, 0)
+        if not summary.strip():
+            raise InputError("the summary to check is empty", source="summary")
+        prepared = self.prepare(document)
+        if translate and prepared.language != "en":
+            (result,) = self._translate([prepared])
+        else:
+            result = self._untranslated(prepared)
+        result.summary = summary.strip()
+        result.models["summarizer"] = "(given)"
+        result.stats.summary_words = count_words(result.summary)
+        start = time.perf_counter()
+        result.checks = check_summary(
+            result.summary,
+            [s.source for s in result.sentences],
+            [s.translation for s in result.sentences] if result.translation else None,
+            context=article_context(result.metadata),
+        )
+        result.stats.seconds["check"] = time.perf_counter() - start
+        _total_seconds(result)
+        return result
 
     def translate(self, documents: Sequence[Document | str]) -> list[Result]:
         """Translate articles (summary left as None); the first bad article raises."""
@@ -331,7 +405,9 @@ def article_context(metadata: dict[str, Any]) -> list[str]:
     return [str(metadata[key]) for key in ("title", "dateline", "outlet") if metadata.get(key)]
 
 
-def _raise_first(outcomes: Iterable[tuple[Document, Result | InputError]]) -> list[Result]:
+def _raise_first(
+    outcomes: Iterable[tuple[Document | None, Result | InputError]],
+) -> list[Result]:
     results = []
     for _, outcome in outcomes:
         if isinstance(outcome, InputError):

@@ -18,10 +18,11 @@ def short_model_name(name: str) -> str:
 def footer(result: Result) -> str:
     """Models, word counts and time in one line."""
     stats = result.stats
-    models = short_model_name(result.models["translator"])
+    translator = result.models.get("translator")
+    models = short_model_name(translator) if translator else "untranslated"
     words = f"{stats.source_words} → {stats.translation_words} words"
-    if "summarizer" in result.models:
-        models += f" → {short_model_name(result.models['summarizer'])}"
+    if result.models.get("summarizer"):
+        models += f" → {short_model_name(str(result.models['summarizer']))}"
         words = f"{stats.source_words} → {stats.summary_words} words"
         if stats.chunks > 1:
             words += f" · {stats.chunks} chunks"

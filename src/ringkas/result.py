@@ -80,7 +80,7 @@ class Result:
     source: str
     translation: str
     summary: str | None
-    models: dict[str, str]
+    models: dict[str, str | None]
     settings: dict[str, Any]
     sentences: list[Sentence]
     stats: Stats
@@ -88,6 +88,7 @@ class Result:
     metadata: dict[str, Any] = field(default_factory=dict)
     removed: list[dict[str, str]] = field(default_factory=list)
     checks: CheckReport | None = None
+    language: str = "id"  # the article's language as detected: id, en or other
 
     @property
     def chunked(self) -> bool:
@@ -104,6 +105,7 @@ class Result:
         data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "source": self.source}
         if "id" in self.metadata:
             data["id"] = self.metadata["id"]
+        data["language"] = self.language
         if with_summary:
             data["summary"] = self.summary
         if self.checks is not None:

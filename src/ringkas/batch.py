@@ -1,0 +1,343 @@
+"""Batch jobs: many inputs in, one result each out; a bad file or Ctrl-C never costs the rest."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ringkas.errors import ExitCode, InputError, UsageError
+from ringkas.export import write_atomic
+from ringkas.outputs import (
+    FileSink,
+    FolderSink,
+    Planned,
+    Sink,
+    StateLog,
+    StreamSink,
+    fingerprint,
+    plan_outputs,
+    text_hash,
+)
+from ringkas.pipeline import Document, Pipeline
+from ringkas.progress import Progress
+from ringkas.result import Result
+from ringkas.sources import (
+    DEFAULT_MAX_BYTES,
+    STDIN,
+    InputItem,
+    discover,
+    read_item,
+    read_jsonl,
+)
+
+Say = Callable[[str], None]
+# Settings that change a result; threads and device only change how fast it comes.
+_RESULT_SETTINGS = (
+    "translator",
+    "summarizer",
+    "engine",
+    "compute_type",
+    "length",
+    "beam_size",
+    "clean",
+)
+
+
+@dataclass
+class JobOptions:
+    """What to read and where to write, besides the model settings."""
+
+    fmt: str = "text"  # text | markdown | json | jsonl | panel (terminal)
+    output: Path | None = None
+    output_dir: Path | None = None
+    force: bool = False
+    report: Path | None = None
+    globs: tuple[str, ...] | None = None
+    files_from: str | None = None
+    null_separated: bool = False
+    input_format: str = "text"
+    encoding: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    summarize: bool = True
+    quiet: bool = False
+    progress: bool = False
+    explain: bool = False
+    strict: bool = False
+
+
+@dataclass
+class ItemRecord:
+    """What happened to one input."""
+
+    source: str
+    status: str  # done | skipped | failed | not_started
+    output: str | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    seconds: float | None = None
+    faithful: bool | None = None
+
+
+@dataclass
+class JobReport:
+    """The outcome of a job, for the summary table, --report and the exit code."""
+
+    records: list[ItemRecord]
+    interrupted: bool = False
+    seconds: float = 0.0
+    strict: bool = False
+
+    def counts(self) -> dict[str, int]:
+        counts = {"done": 0, "skipped": 0, "failed": 0, "not_started": 0}
+        for record in self.records:
+            counts[record.status] += 1
+        return counts
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.interrupted:
+            return ExitCode.INTERRUPTED
+        if self.counts()["failed"]:
+            return ExitCode.INPUT_FAILED
+        if self.strict and any(record.faithful is False for record in self.records):
+            return ExitCode.UNFAITHFUL
+        return ExitCode.OK
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts(),
+            "interrupted": self.interrupted,
+            "seconds": round(self.seconds, 3),
+            "exit_code": int(self.exit_code),
+            "items": [asdict(record) for record in self.records],
+        }
+
+
+class _Stop:
+    """First Ctrl-C: finish the current article, then stop. Second: stop at once."""
+
+    def __init__(self, say: Say) -> None:
+        self.event = threading.Event()
+        self.say = say
+        self._previous: Any = None
+
+    def __enter__(self) -> _Stop:
+        if threading.current_thread() is threading.main_thread():
+            # Installed explicitly: a process started in the background by a script inherits
+            # SIGINT as ignored, and Ctrl-C/kill -INT must still stop it cleanly.
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        if self.event.is_set():
+            raise KeyboardInterrupt
+        self.event.set()
+        self.say("interrupted: finishing the current article (Ctrl-C again to stop at once)")
+
+    @property
+    def requested(self) -> bool:
+        return self.event.is_set()
+
+
+class Job:
+    """Runs a pipeline over inputs and sends each outcome to a sink."""
+
+    def __init__(
+        self, pipeline: Pipeline, options: JobOptions, *, say: Say, warn: Say, error: Say
+    ) -> None:
+        self.pipeline = pipeline
+        self.options = options
+        self.say = say
+        self.warn = warn
+        self.error = error
+        self.records: list[ItemRecord] = []
+
+    # -- inputs -------------------------------------------------------------------------
+
+    def _check(self, paths: tuple[str, ...]) -> None:
+        options = self.options
+        stdin_uses = paths.count(STDIN) + (options.files_from == STDIN)
+        if stdin_uses > 1:
+            raise UsageError("stdin ('-') can be read only once")
+        if options.output and options.output_dir:
+            raise UsageError("use either --output or --output-dir, not both")
+        if options.output_dir and options.fmt in ("jsonl", "panel"):
+            raise UsageError("--output-dir writes one file per article: use text, markdown or json")
+        if options.input_format == "jsonl" and options.fmt != "jsonl":
+            raise UsageError("--input-format jsonl needs --format jsonl")
+        if options.output:
+            target = options.output.resolve()
+            for path in paths:
+                if path != STDIN and Path(path).resolve() == target:
+                    raise UsageError(f"the output file {options.output} is also an input")
+
+    def _jsonl_documents(self, paths: tuple[str, ...]) -> Iterator[Document | InputError]:
+        for path in paths or (STDIN,):
+            if path == STDIN:
+                yield from read_jsonl(sys.stdin.buffer, max_bytes=self.options.max_bytes)
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    yield from read_jsonl(handle, source=path, max_bytes=self.options.max_bytes)
+            except OSError as exc:
+                yield InputError(f"{path}: cannot be read ({exc.strerror or exc})", source=path)
+
+    # -- the run ------------------------------------------------------------------------
+
+    def _settings_hash(self) -> str:
+        settings = self.pipeline.config.as_dict()
+        shaping = {key: settings[key] for key in _RESULT_SETTINGS}
+        options = self.options
+        return fingerprint({**shaping, "format": options.fmt, "summarize": options.summarize})
+
+    def _sink(self, *, many: bool, state: StateLog | None) -> Sink:
+        options = self.options
+        if state is not None:
+            return FolderSink(options.fmt, state, self._settings_hash(), explain=options.explain)
+        if options.output is not None:
+            return FileSink(options.output, options.fmt, many=many, explain=options.explain)
+        if options.fmt == "panel":
+            from rich.console import Console
+
+            console = Console()
+            return StreamSink(
+                sys.stdout, "panel", many=many, console=console, explain=options.explain
+            )
+        return StreamSink(sys.stdout, options.fmt, many=many, explain=options.explain)
+
+    def run(self, paths: tuple[str, ...]) -> JobReport:
+        """Process every input; returns what happened (never raises for a bad input)."""
+        options = self.options
+        self._check(paths)
+        started = time.monotonic()
+        items: list[InputItem] = []
+        problems: list[InputError] = []
+        if options.input_format != "jsonl":
+            items, problems = discover(
+                paths,
+                globs=options.globs,
+                files_from=options.files_from,
+                null_separated=options.null_separated,
+            )
+        plan: dict[int, Planned] = {}
+        state = None
+        if options.output_dir is not None:  # refused here, before any work, if unsafe
+            plan = plan_outputs(items, options.output_dir, options.fmt, [Path(p) for p in paths])
+            state = StateLog(options.output_dir)
+        many = len(items) + len(problems) > 1 or options.input_format == "jsonl"
+        sink = self._sink(many=many, state=state)
+        for problem in problems:
+            self._failed(problem, sink)
+        total = len(items) if options.input_format != "jsonl" else None
+        interrupted = False
+        with _Stop(self.say) as stop, Progress(total, enabled=options.progress) as progress:
+            self.pipeline.on_stage = progress.stage
+            keys: dict[int, Any] = {}
+            if options.input_format == "jsonl":
+                documents = self._from_jsonl(paths, stop)
+            else:
+                documents = self._from_items(items, plan, state, keys, stop, progress, sink)
+            try:
+                for document, outcome in self.pipeline.process(
+                    documents, summarize=options.summarize
+                ):
+                    key = keys.pop(id(document), None) if document is not None else None
+                    self._handle(document, outcome, key, sink)
+                    progress.advance()
+                    if stop.requested:
+                        interrupted = True
+                        break
+            except KeyboardInterrupt:
+                interrupted = True
+            finally:
+                sink.close()
+        if interrupted:
+            seen = {record.source for record in self.records}
+            self.records += [
+                ItemRecord(i.source, "not_started") for i in items if i.source not in seen
+            ]
+        report = JobReport(self.records, interrupted, time.monotonic() - started, options.strict)
+        if options.report is not None:
+            payload = {**report.to_dict(), "settings": self.pipeline.config.as_dict()}
+            write_atomic(options.report, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return report
+
+    def _from_items(
+        self,
+        items: list[InputItem],
+        plan: dict[int, Planned],
+        state: StateLog | None,
+        keys: dict[int, Any],
+        stop: _Stop,
+        progress: Progress,
+        sink: Sink,
+    ) -> Iterator[Document | InputError]:
+        """Read each input lazily; inputs already done (resume) are skipped here."""
+        options = self.options
+        settings_hash = self._settings_hash()
+        for index, item in enumerate(items):
+            if stop.requested:
+                return
+            progress.current(item.source)
+            try:
+                document = read_item(item, encoding=options.encoding, max_bytes=options.max_bytes)
+            except InputError as exc:
+                yield exc  # reported in its turn, by the pipeline's outcomes
+                continue
+            planned = plan.get(index)
+            if planned is not None and state is not None:
+                input_hash = text_hash(document.text)
+                if not options.force and state.is_current(planned, input_hash, settings_hash):
+                    self.records.append(ItemRecord(item.source, "skipped", str(planned.output)))
+                    progress.advance()
+                    continue
+                keys[id(document)] = (planned, item.source, input_hash)
+            yield document
+
+    def _from_jsonl(self, paths: tuple[str, ...], stop: _Stop) -> Iterator[Document | InputError]:
+        for entry in self._jsonl_documents(paths):
+            if stop.requested:
+                return
+            yield entry
+
+    def _handle(
+        self, document: Document | None, outcome: Result | InputError, key: Any, sink: Sink
+    ) -> None:
+        if isinstance(outcome, InputError):
+            record_id = document.metadata.get("id") if document is not None else None
+            self._failed(outcome, sink, getattr(outcome, "id", None) or record_id)
+            return
+        if not self.options.quiet:
+            for notice in outcome.warnings:
+                self.warn(f"{outcome.source}: {notice.message}")
+            if outcome.checks is not None and not outcome.checks.faithful:
+                items = [u for s in outcome.checks.sentences for u in s.unsupported]
+                listed = ", ".join(f"{u.text!r} ({u.kind})" for u in items)
+                self.warn(f"{outcome.source}: not found in the article: {listed}")
+        written = sink.result(outcome, key)
+        self.records.append(
+            ItemRecord(
+                outcome.source,
+                "done",
+                written,
+                warnings=[notice.code for notice in outcome.warnings],
+                seconds=round(outcome.stats.seconds.get("total", 0.0), 3),
+                faithful=outcome.faithful,
+            )
+        )
+
+    def _failed(self, error: InputError, sink: Sink, record_id: Any = None) -> None:
+        self.error(error.one_line())
+        sink.failure(error.source, error, record_id)
+        self.records.append(ItemRecord(error.source, "failed", error=error.one_line()))

@@ -1,0 +1,197 @@
+"""The options shared by ``summarize`` and ``translate``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ringkas.settings import COMPUTE_TYPES, DEFAULT_BEAM, DEVICES, ENGINES, LENGTHS
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+FORMAT_CHOICES = ("auto", "text", "markdown", "json", "jsonl")
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?\s*$")
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def _forced_lengths(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[float, int] | None:
+    if value is None:
+        return None
+    try:
+        ratio, tokens = value.split(",")
+        return float(ratio), int(tokens)
+    except ValueError:
+        raise click.BadParameter("expected RATIO,TOKENS, e.g. 1.0,128") from None
+
+
+def _size(ctx: click.Context, param: click.Parameter, value: str | int) -> int:
+    if isinstance(value, int):
+        return value
+    match = _SIZE.match(value)
+    if not match:
+        raise click.BadParameter("expected a size such as 2MB, 500KB or 1048576")
+    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+
+
+def _apply(options: list[Decorator], func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def model_options(*, summarizer: bool) -> Decorator:
+    """Which models run, where, and how they decode."""
+    options: list[Decorator] = [
+        click.option(
+            "--translator",
+            "-t",
+            envvar="RINGKAS_TRANSLATOR",
+            metavar="MODEL",
+            help="Translation model: Hub id (OWNER/NAME[@REVISION]) or local folder. "
+            "[env: RINGKAS_TRANSLATOR; default: Helsinki-NLP/opus-mt-id-en]",
+        ),
+    ]
+    if summarizer:
+        options += [
+            click.option(
+                "--summarizer",
+                "-s",
+                envvar="RINGKAS_SUMMARIZER",
+                metavar="MODEL",
+                help="Summarization model: Hub id or local folder. "
+                "[env: RINGKAS_SUMMARIZER; default: sshleifer/distilbart-cnn-12-6]",
+            ),
+            click.option(
+                "--length",
+                "-l",
+                type=click.Choice(LENGTHS),
+                help="Summary length. [default: medium]",
+            ),
+        ]
+    options += [
+        click.option(
+            "--engine",
+            envvar="RINGKAS_ENGINE",
+            type=click.Choice(ENGINES),
+            help="Inference engine. [env: RINGKAS_ENGINE; default: ctranslate2]",
+        ),
+        click.option(
+            "--device",
+            envvar="RINGKAS_DEVICE",
+            type=click.Choice(DEVICES),
+            help="Where the models run. [env: RINGKAS_DEVICE; default: cpu]",
+        ),
+        click.option(
+            "--compute-type",
+            envvar="RINGKAS_COMPUTE_TYPE",
+            type=click.Choice(COMPUTE_TYPES),
+            help="Numeric precision; auto: int8 on CPU with ctranslate2. "
+            "[env: RINGKAS_COMPUTE_TYPE; default: auto]",
+        ),
+        click.option(
+            "--threads",
+            type=click.IntRange(min=1),
+            envvar="RINGKAS_THREADS",
+            help="CPU threads for inference. [env: RINGKAS_THREADS; default: all cores]",
+        ),
+        click.option(
+            "--beam",
+            "beam_size",
+            type=click.IntRange(1, 16),
+            help=f"Beam width in both stages. [default: {DEFAULT_BEAM}]",
+        ),
+        click.option("--fast", is_flag=True, help="Greedy decoding (--beam 1): fastest."),
+        click.option(
+            "--no-clean",
+            is_flag=True,
+            help="Keep the article as it is: no removal of datelines, ads, bylines.",
+        ),
+        click.option(
+            "--force-output-lengths",
+            "forced_lengths",
+            metavar="RATIO,TOKENS",
+            callback=_forced_lengths,
+            hidden=True,  # benchmarks only (see benchmarks/README.md)
+        ),
+    ]
+    return lambda func: _apply(options, func)
+
+
+def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """What to read and where the results go."""
+    options: list[Decorator] = [
+        click.option(
+            "--glob",
+            "globs",
+            multiple=True,
+            metavar="PATTERN",
+            help="File names to take from folders (repeatable). [default: *.txt *.md *.html *.htm]",
+        ),
+        click.option(
+            "--files-from",
+            metavar="FILE|-",
+            help="Read input paths from FILE ('-': stdin), one per line.",
+        ),
+        click.option(
+            "-0",
+            "--null",
+            "null_separated",
+            is_flag=True,
+            help="--files-from paths are NUL-separated (find -print0).",
+        ),
+        click.option(
+            "--input-format",
+            type=click.Choice(["text", "jsonl"]),
+            default="text",
+            show_default=True,
+            help='jsonl: each input line is {"id": ..., "text": ...} (with --format jsonl).',
+        ),
+        click.option(
+            "--encoding",
+            metavar="NAME",
+            help="Decode input files with this encoding (default: detect UTF-8/16, cp1252).",
+        ),
+        click.option(
+            "--max-size",
+            default="2MB",
+            show_default=True,
+            callback=_size,
+            metavar="SIZE",
+            help="Larger input files are refused.",
+        ),
+        click.option(
+            "--format",
+            "-f",
+            "fmt",
+            type=click.Choice(FORMAT_CHOICES),
+            default="auto",
+            show_default=True,
+            help="Output format. auto: the suffix of -o; text with --output-dir; "
+            "a panel on a terminal, plain text when piped.",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False),
+            help="Write all results to this file instead of stdout.",
+        ),
+        click.option(
+            "--output-dir",
+            "-O",
+            type=click.Path(file_okay=False),
+            help="Write one result file per input here, mirroring the input folders; "
+            "rerunning skips inputs already done.",
+        ),
+        click.option("--force", is_flag=True, help="With --output-dir: redo inputs already done."),
+        click.option(
+            "--report",
+            type=click.Path(dir_okay=False),
+            help="Write what happened to every input as JSON to this file.",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr."),
+    ]
+    return _apply(options, func)
