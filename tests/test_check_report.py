@@ -83,10 +83,21 @@ def test_source_index_is_reusable() -> None:
 
 
 def test_package_imports_no_model_libraries() -> None:
+    import subprocess
     import sys
+    from pathlib import Path
 
+    code = (
+        "import sys, ringkas.check\n"
+        "print([m for m in ('torch', 'transformers') if m in sys.modules])"
+    )
+    src = Path(__file__).resolve().parents[1] / "src"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONPATH": str(src)}
+    )
     assert check.__name__ == "ringkas.check"
-    assert "torch" not in sys.modules and "transformers" not in sys.modules
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(

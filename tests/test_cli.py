@@ -168,7 +168,9 @@ def test_several_files_one_bad_the_rest_done(tiny: TinyModels, tmp_path: Path) -
     assert result.exit_code == ExitCode.INPUT_FAILED
     data = json.loads(result.stdout)
     assert [d["source"] for d in data] == [str(SEED)]  # several inputs: always a list
-    errors = sorted(line for line in result.stderr.splitlines() if line.startswith("ringkas: error"))
+    errors = sorted(
+        line for line in result.stderr.splitlines() if line.startswith("ringkas: error")
+    )
     assert len(errors) == 2
     assert "kosong.txt: the article is empty" in errors[0]
     assert "tidak-ada.txt: no such file" in errors[1]

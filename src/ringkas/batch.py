@@ -21,6 +21,7 @@ from ringkas.outputs import (
     Sink,
     StateLog,
     StreamSink,
+    clear_debris,
     fingerprint,
     plan_outputs,
     text_hash,
@@ -234,6 +235,7 @@ class Job:
         state = None
         if options.output_dir is not None:  # refused here, before any work, if unsafe
             plan = plan_outputs(items, options.output_dir, options.fmt, [Path(p) for p in paths])
+            clear_debris(plan)
             state = StateLog(options.output_dir)
         many = len(items) + len(problems) > 1 or options.input_format == "jsonl"
         sink = self._sink(many=many, state=state)

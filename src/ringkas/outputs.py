@@ -154,6 +154,15 @@ def plan_outputs(
     return plan
 
 
+def clear_debris(plan: dict[int, Planned]) -> None:
+    """Remove temporary files a killed run left beside the outputs it was writing."""
+    for planned in plan.values():
+        folder = planned.output.parent
+        if folder.is_dir():
+            for leftover in folder.glob(f".{planned.output.name}.*.tmp"):
+                leftover.unlink(missing_ok=True)
+
+
 def fingerprint(settings: dict[str, Any]) -> str:
     """A short hash of the settings that shape a result: resume redoes an article when
     they change."""
