@@ -21,11 +21,13 @@ __all__ = [
     "Result",
     "RingkasError",
     "__version__",
+    "check_summary",
     "summarize",
     "translate",
 ]
 
 if TYPE_CHECKING:
+    from ringkas.check import check_summary
     from ringkas.errors import InputError, ModelUnavailableError, RingkasError
     from ringkas.pipeline import Document, Pipeline
     from ringkas.result import Result
@@ -37,6 +39,7 @@ _LAZY = {
     "RingkasError": "ringkas.errors",
     "InputError": "ringkas.errors",
     "ModelUnavailableError": "ringkas.errors",
+    "check_summary": "ringkas.check",
 }
 
 
