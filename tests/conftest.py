@@ -91,13 +91,14 @@ class TinyModels:
     marian: Path
     bart: Path
     t5: Path
+    chat: Path
 
 
 @pytest.fixture(scope="session")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> TinyModels:
     """Tiny random Marian, BART and T5 checkpoints in their real on-disk formats."""
     models = build_all(tmp_path_factory.mktemp("models"))
-    return TinyModels(marian=models["marian"], bart=models["bart"], t5=models["t5"])
+    return TinyModels(**models)
 
 
 @pytest.fixture

@@ -229,10 +229,69 @@ def build_t5(folder: Path) -> Path:
     )
 
 
+# ChatML, as Qwen2.5-Instruct writes it.
+CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{{ message['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def build_chat(folder: Path) -> Path:
+    """A Qwen2 chat model with a byte-level BPE tokenizer.json and a ChatML chat template."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
+
+    folder.mkdir(parents=True, exist_ok=True)
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=400,
+        special_tokens=specials,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    bpe.train_from_iterator(_sentences(ENGLISH), trainer)
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=bpe,
+        eos_token="<|im_end|>",
+        pad_token="<|endoftext|>",
+        chat_template=CHAT_TEMPLATE,
+        model_max_length=2048,
+    )
+    tokenizer.save_pretrained(folder)
+    end, pad = bpe.token_to_id("<|im_end|>"), bpe.token_to_id("<|endoftext|>")
+    config = Qwen2Config(
+        vocab_size=bpe.get_vocab_size(),
+        hidden_size=16,
+        intermediate_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        max_position_embeddings=2048,
+        eos_token_id=end,
+        pad_token_id=pad,
+        tie_word_embeddings=True,
+    )
+    torch.manual_seed(0)
+    return _save(
+        Qwen2ForCausalLM(config),
+        folder,
+        eos_token_id=[end, pad],
+        pad_token_id=pad,
+        do_sample=False,
+        no_repeat_ngram_size=2,
+    )
+
+
 def build_all(root: Path) -> dict[str, Path]:
     """Build every tiny model under ``root``; returns their folders by name."""
     return {
         "marian": build_marian(root / "tiny-marian-id-en"),
         "bart": build_bart(root / "tiny-bart"),
         "t5": build_t5(root / "tiny-t5"),
+        "chat": build_chat(root / "tiny-chat"),
     }

@@ -58,15 +58,50 @@ def cli() -> None:
 
 
 def _settings(options: dict[str, Any]) -> Settings:
-    """Settings from the model options; --fast and --no-clean are spelt differently."""
+    """Settings from flags, RINGKAS_* variables, the config file and defaults, in that order
+    (ringkas.config.resolve); the job's format and output folder resolve the same way."""
+    from ringkas.config import resolve
     from ringkas.settings import Settings
 
-    if options.pop("fast"):
+    if options.pop("fast", False):
         if options.get("beam_size") not in (None, 1):
             raise click.UsageError("--fast and --beam contradict each other")
         options["beam_size"] = 1
-    options["clean"] = not options.pop("no_clean")
-    return Settings.from_options(**options)
+    prompt_file = options.pop("prompt_file", None)
+    if prompt_file and options.get("style"):
+        raise click.UsageError("--style and --prompt contradict each other")
+    flags = {
+        "translator": options.pop("translator", None),
+        "summarizer": options.pop("summarizer", None),
+        "engine": options.pop("engine", None),
+        "device": options.pop("device", None),
+        "compute_type": options.pop("compute_type", None),
+        "threads": options.pop("threads", None),
+        "beam": options.pop("beam_size", None),
+        "style": prompt_file or options.pop("style", None),
+        "length": options.pop("length", None),
+        "format": options.get("fmt"),
+        "output_dir": options.get("output_dir"),
+    }
+    options.pop("style", None)
+    resolved = resolve(flags, options.pop("config_file", None))
+    values = resolved.values
+    if "fmt" in options:  # summarize/translate: the job's own settings
+        options["fmt"] = values["format"]
+        options["output_dir"] = values["output_dir"]
+    return Settings(
+        translator=values["translator"],
+        summarizer=values["summarizer"],
+        engine=values["engine"],
+        device=values["device"],
+        compute_type=values["compute_type"],
+        threads=values["threads"],
+        beam_size=values["beam"],
+        style=values["style"],
+        length=values["length"],
+        clean=not options.pop("no_clean", False),
+        forced_lengths=options.pop("forced_lengths", None),
+    )
 
 
 def _resolve_format(fmt: str, options: dict[str, Any]) -> str:
@@ -146,12 +181,13 @@ def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) ->
     from ringkas.batch import Job
     from ringkas.pipeline import Pipeline
 
+    settings = _settings(options)
     job = _job_options(options, summarize=summarize)
     if job.quiet:
         os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
     if not paths and not job.files_from and job.input_format != "jsonl":
         raise click.UsageError("give at least one PATH, '-' for stdin, or --files-from")
-    pipeline = Pipeline(_settings(options), report=None if job.quiet else _note)
+    pipeline = Pipeline(settings, report=None if job.quiet else _note)
     say = (lambda message: None) if job.quiet else _note
     report = Job(pipeline, job, say=say, warn=_warn, error=_error).run(paths)
     if not job.quiet and (len(report.records) > 1 or job.output_dir or report.interrupted):
@@ -199,10 +235,12 @@ def translate(paths: tuple[str, ...], **options: Any) -> None:
 
 def _register() -> None:
     from ringkas.cli_check import check
+    from ringkas.cli_config import config
     from ringkas.cli_models import models
+    from ringkas.cli_prompts import prompts
 
-    cli.add_command(check)
-    cli.add_command(models)
+    for command in (check, models, prompts, config):
+        cli.add_command(command)
 
 
 _register()

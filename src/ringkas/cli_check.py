@@ -71,7 +71,6 @@ def check(
         raise UsageError("only one of ARTICLE and SUMMARY can be read from stdin")
     document = read_document(article)
     summary_text = read_document(summary).text
-    options.pop("forced_lengths", None)
     pipeline = Pipeline(_settings(options))
     result = pipeline.check(document, summary_text, translate=not no_translate)
     if fmt == "auto":

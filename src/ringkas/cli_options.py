@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
+from ringkas.config import FORMATS as FORMAT_CHOICES
 from ringkas.settings import COMPUTE_TYPES, DEFAULT_BEAM, DEVICES, ENGINES, LENGTHS
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
-FORMAT_CHOICES = ("auto", "text", "markdown", "json", "jsonl")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?\s*$")
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
@@ -49,10 +49,9 @@ def model_options(*, summarizer: bool) -> Decorator:
         click.option(
             "--translator",
             "-t",
-            envvar="RINGKAS_TRANSLATOR",
             metavar="MODEL",
             help="Translation model: Hub id (OWNER/NAME[@REVISION]) or local folder. "
-            "[env: RINGKAS_TRANSLATOR; default: Helsinki-NLP/opus-mt-id-en]",
+            "[env RINGKAS_TRANSLATOR; default: Helsinki-NLP/opus-mt-id-en]",
         ),
     ]
     if summarizer:
@@ -60,55 +59,71 @@ def model_options(*, summarizer: bool) -> Decorator:
             click.option(
                 "--summarizer",
                 "-s",
-                envvar="RINGKAS_SUMMARIZER",
                 metavar="MODEL",
-                help="Summarization model: Hub id or local folder. "
-                "[env: RINGKAS_SUMMARIZER; default: sshleifer/distilbart-cnn-12-6]",
+                help="Summarization model: Hub id or local folder; seq2seq (BART, PEGASUS, "
+                "T5) or an instruction-tuned chat model. "
+                "[env RINGKAS_SUMMARIZER; default: sshleifer/distilbart-cnn-12-6]",
             ),
             click.option(
                 "--length",
                 "-l",
                 type=click.Choice(LENGTHS),
-                help="Summary length. [default: medium]",
+                help="Summary length. [env RINGKAS_LENGTH; default: medium]",
+            ),
+            click.option(
+                "--style",
+                metavar="NAME",
+                help="Summary style: brief, bullets, headline, lede, 5w1h or your own "
+                "(ringkas prompts list); needs an instruction model except brief. "
+                "[env RINGKAS_STYLE]",
+            ),
+            click.option(
+                "--prompt",
+                "prompt_file",
+                type=click.Path(dir_okay=False),
+                help="A prompt template file to use as the style.",
             ),
         ]
     options += [
         click.option(
             "--engine",
-            envvar="RINGKAS_ENGINE",
             type=click.Choice(ENGINES),
-            help="Inference engine. [env: RINGKAS_ENGINE; default: ctranslate2]",
+            help="Inference engine. [env RINGKAS_ENGINE; default: ctranslate2]",
         ),
         click.option(
             "--device",
-            envvar="RINGKAS_DEVICE",
             type=click.Choice(DEVICES),
-            help="Where the models run. [env: RINGKAS_DEVICE; default: cpu]",
+            help="Where the models run. [env RINGKAS_DEVICE; default: cpu]",
         ),
         click.option(
             "--compute-type",
-            envvar="RINGKAS_COMPUTE_TYPE",
             type=click.Choice(COMPUTE_TYPES),
             help="Numeric precision; auto: int8 on CPU with ctranslate2. "
-            "[env: RINGKAS_COMPUTE_TYPE; default: auto]",
+            "[env RINGKAS_COMPUTE_TYPE; default: auto]",
         ),
         click.option(
             "--threads",
             type=click.IntRange(min=1),
-            envvar="RINGKAS_THREADS",
-            help="CPU threads for inference. [env: RINGKAS_THREADS; default: all cores]",
+            help="CPU threads for inference. [env RINGKAS_THREADS; default: all cores]",
         ),
         click.option(
             "--beam",
             "beam_size",
             type=click.IntRange(1, 16),
-            help=f"Beam width in both stages. [default: {DEFAULT_BEAM}]",
+            help=f"Beam width in both stages. [env RINGKAS_BEAM; default: {DEFAULT_BEAM}]",
         ),
         click.option("--fast", is_flag=True, help="Greedy decoding (--beam 1): fastest."),
         click.option(
             "--no-clean",
             is_flag=True,
             help="Keep the article as it is: no removal of datelines, ads, bylines.",
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False),
+            help="Settings file (TOML) instead of the one in the config folder "
+            "(ringkas config path).",
         ),
         click.option(
             "--force-output-lengths",
@@ -168,10 +183,8 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "-f",
             "fmt",
             type=click.Choice(FORMAT_CHOICES),
-            default="auto",
-            show_default=True,
             help="Output format. auto: the suffix of -o; text with --output-dir; "
-            "a panel on a terminal, plain text when piped.",
+            "a panel on a terminal, plain text when piped. [env RINGKAS_FORMAT; default: auto]",
         ),
         click.option(
             "--output",
@@ -184,7 +197,7 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "-O",
             type=click.Path(file_okay=False),
             help="Write one result file per input here, mirroring the input folders; "
-            "rerunning skips inputs already done.",
+            "rerunning skips inputs already done. [env RINGKAS_OUTPUT_DIR]",
         ),
         click.option("--force", is_flag=True, help="With --output-dir: redo inputs already done."),
         click.option(

@@ -59,10 +59,19 @@ def _seconds(result: Result) -> str:
 def to_markdown(result: Result, *, explain: bool = False) -> str:
     stats = result.stats
     title = "Summary" if result.summary is not None else "Translation"
+    if result.style:
+        title += f" ({result.style})"
     lines = [f"# {title}: {result.source}", ""]
     for notice in result.warnings:
         lines += [f"> **Warning ({notice.code}):** {notice.message}", ""]
-    lines += [body(result).strip(), ""]
+    if result.fields is not None:
+        lines += ["| | |", "|---|---|"]
+        lines += [
+            f"| {key.capitalize()} | {value or '—'} |" for key, value in result.fields.items()
+        ]
+        lines.append("")
+    else:
+        lines += [body(result).strip(), ""]
     if result.checks is not None:
         items = [u for sentence in result.checks.sentences for u in sentence.unsupported]
         if items:

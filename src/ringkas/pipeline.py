@@ -5,13 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ringkas.check import check_summary
-from ringkas.errors import InputError
+from ringkas.errors import InputError, ModelUnavailableError, UsageError
+from ringkas.models.chat import Seq2SeqInstruct
 from ringkas.models.engine import Seq2SeqEngine
-from ringkas.models.hub import fetch_model, parse_model_spec
-from ringkas.models.summarizer import Summarizer
+from ringkas.models.loading import load_model
+from ringkas.models.registry import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
+from ringkas.models.styled import StyledSummarizer, StyledSummary
+from ringkas.models.summarizer import Summarizer, Summary
 from ringkas.models.translator import Translator
 from ringkas.result import Notice, Result, Sentence, Stats, count_words
 from ringkas.settings import Settings
@@ -19,14 +22,12 @@ from ringkas.text import clean_article, split_sentences
 from ringkas.text.clean import CleanedArticle, normalize_whitespace
 from ringkas.text.language import detect_language
 
-if TYPE_CHECKING:
-    from ringkas.models.ct2_engine import CT2Seq2Seq
-    from ringkas.models.torch_engine import TorchSeq2Seq
-
 StageCallback = Callable[[str], None]
 # Articles whose sentences are translated together: enough to fill batches with short news
 # items, few enough that a Ctrl-C or a failure never costs much.
 GROUP_SIZE = 8
+# Seq2seq families trained to follow written instructions (flan-t5 and its kin).
+INSTRUCTABLE_SEQ2SEQ = frozenset({"t5", "mt5", "umt5"})
 # English is passed through untranslated only when the detector is this sure (short texts
 # never reach it; English news lines score about 0.75 and more).
 _ENGLISH_CONFIDENCE = 0.5
@@ -55,26 +56,14 @@ class _Prepared:
 def load_engine(
     spec: str, settings: Settings | None = None, *, report: StageCallback | None = None
 ) -> Seq2SeqEngine:
-    """Get a model ready (download, convert) and load it with the settings' engine."""
-    settings = settings or Settings()
-    model = parse_model_spec(spec)
-    engine: type[CT2Seq2Seq] | type[TorchSeq2Seq]
-    if settings.engine == "ctranslate2":
-        from ringkas.models import store
-        from ringkas.models.ct2_engine import CT2Seq2Seq as engine
-
-        folder = store.ensure(model, report=report).path
-    else:
-        from ringkas.models.torch_engine import TorchSeq2Seq as engine
-
-        folder = fetch_model(model)
-    return engine(
-        folder,
-        model.label,
-        device=settings.device,
-        compute_type=settings.compute_type,
-        threads=settings.threads,
-    )
+    """Load an encoder-decoder model (translator or seq2seq summarizer)."""
+    model = load_model(spec, settings, report=report)
+    if not hasattr(model, "generate"):
+        raise UsageError(
+            f"{spec} is a chat model; it can summarise (with --summarizer) but not translate",
+            hint="pass a seq2seq translation model such as Helsinki-NLP/opus-mt-id-en",
+        )
+    return model
 
 
 class Pipeline:
@@ -99,7 +88,8 @@ class Pipeline:
         self.on_stage = on_stage
         self.report = report
         self._translator: Translator | None = None
-        self._summarizer: Summarizer | None = None
+        self._summarizer: Summarizer | StyledSummarizer | None = None
+        self.style_mode: str | None = None  # native | prompt | chat, once the model is loaded
         self._pending_load = 0.0
 
     # -- models -------------------------------------------------------------------------
@@ -128,16 +118,64 @@ class Pipeline:
         return self._translator
 
     @property
-    def summarizer(self) -> Summarizer:
-        """The summarizer, loaded on first use."""
+    def summarizer(self) -> Summarizer | StyledSummarizer:
+        """The summarizer, loaded on first use: a seq2seq model's own summary, or a style
+        written by an instruction model."""
         if self._summarizer is None:
-            forced = self.config.forced_lengths
-            self._summarizer = Summarizer(
-                self._load(self.config.summarizer),
-                beam_size=self.config.beam_size,
-                forced_tokens=forced[1] if forced else None,
-            )
+            start = time.perf_counter()
+            self._stage(f"loading {self.config.summarizer}")
+            model = load_model(self.config.summarizer, self.config, report=self.report)
+            self._pending_load += time.perf_counter() - start
+            self._summarizer = self._make_summarizer(model)
         return self._summarizer
+
+    def _make_summarizer(self, model: Any) -> Summarizer | StyledSummarizer:
+        from ringkas.prompts import load_template
+
+        config = self.config
+        template = load_template(config.style) if config.style else None
+        if hasattr(model, "answer"):  # a chat model: every style, brief by default
+            self.style_mode = "chat"
+            return StyledSummarizer(
+                model, template or load_template("brief"), beam_size=config.beam_size
+            )
+        if template is not None and model.model_type in INSTRUCTABLE_SEQ2SEQ:
+            self.style_mode = "prompt"  # T5-style models read instructions as text
+            return StyledSummarizer(Seq2SeqInstruct(model), template, beam_size=config.beam_size)
+        if template is not None and template.seq2seq != "native":
+            raise UsageError(
+                f"{config.summarizer} writes one kind of summary and cannot follow the "
+                f"{template.name!r} style",
+                hint="use --style brief (its own summary), or an instruction model: "
+                "--summarizer Qwen/Qwen2.5-1.5B-Instruct or google/flan-t5-large",
+            )
+        self.style_mode = "native"  # brief-like styles are this model's own summary
+        forced = config.forced_lengths
+        return Summarizer(
+            model, beam_size=config.beam_size, forced_tokens=forced[1] if forced else None
+        )
+
+    def load_models(self) -> None:
+        """Load both models now, so that a missing model or a refused style stops a run
+        before any work, naming every model that is missing."""
+        errors: list[ModelUnavailableError] = []
+        for stage in ("translator", "summarizer"):
+            try:
+                getattr(self, stage)
+            except ModelUnavailableError as exc:
+                errors.append(exc)
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            names = [self.config.translator, self.config.summarizer]
+            defaults = names == [DEFAULT_TRANSLATOR, DEFAULT_SUMMARIZER]
+            command = (
+                "ringkas models pull" if defaults else f"ringkas models pull {' '.join(names)}"
+            )
+            raise ModelUnavailableError(
+                "; ".join(error.message for error in errors),
+                hint=f"run `{command}` while online, or pass local folders",
+            )
 
     def _take_load_seconds(self) -> float:
         seconds, self._pending_load = self._pending_load, 0.0
@@ -266,16 +304,25 @@ class Pipeline:
     def settings(self, *, summary: bool = True) -> dict[str, Any]:
         """The settings that shaped a result (recorded in it for reproducibility)."""
         config = self.config
-        engine = self._translator or self._summarizer
+        # What the engine actually chose (e.g. "auto" resolved), from any model loaded.
+        loaded: Any = None
+        if self._translator is not None:
+            loaded = self._translator.engine
+        elif self._summarizer is not None:
+            loaded = getattr(self._summarizer, "engine", None) or getattr(
+                self._summarizer, "model", None
+            )
         data: dict[str, Any] = {
             "engine": config.engine,
-            "device": engine.engine.device if engine else config.device,
-            "compute_type": engine.engine.compute_type if engine else config.compute_type,
+            "device": loaded.device if loaded else config.device,
+            "compute_type": loaded.compute_type if loaded else config.compute_type,
             "beam_size": config.beam_size,
             "clean": config.clean,
         }
         if summary:
             data["length"] = config.length
+            if self.style_mode is not None:
+                data["style_mode"] = self.style_mode
         return data
 
     def _summarize(self, result: Result) -> None:
@@ -286,7 +333,15 @@ class Pipeline:
         english = [s.translation for s in result.sentences if s.translation]
         if not english:
             raise InputError(f"{result.source}: the translation came out empty")
-        summary = summarizer.summarize(english, self.config.length)
+        summary: Summary | StyledSummary
+        if isinstance(summarizer, StyledSummarizer):
+            styled = summarizer.summarize(english)
+            result.style = summarizer.template.name
+            result.bullets, result.fields = styled.bullets, styled.fields
+            summary = styled
+        else:
+            summary = summarizer.summarize(english, self.config.length)
+            result.style = self.config.style and "brief"
         result.summary = summary.text
         result.models["summarizer"] = self.config.summarizer
         result.settings = self.settings()
@@ -326,6 +381,8 @@ class Pipeline:
         """
         if isinstance(documents, (str, Document)):
             documents = [documents]
+        if summarize:
+            self.load_models()
         group: list[Document | InputError] = []
         for index, item in enumerate(documents):
             group.append(item if isinstance(item, InputError) else _as_document(item, index))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console, Group
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from ringkas.export import body
@@ -43,6 +44,16 @@ def marked_summary(result: Result) -> Text:
     return text
 
 
+def fields_table(fields: dict[str, str | None]) -> Table:
+    """The 5W1H (or any fields) style as a two-column table; '—' where the article is silent."""
+    table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    for key, value in fields.items():
+        table.add_row(key.capitalize(), value if value else Text("—", style="dim"))
+    return table
+
+
 def faithfulness_line(result: Result) -> Text | None:
     """One line saying whether every fact of the summary was found in the article."""
     if result.checks is None:
@@ -72,12 +83,15 @@ def explanation(result: Result) -> list[Text]:
 
 def result_panel(result: Result, *, explain: bool = False) -> Panel:
     """A panel with the summary (or translation), where it came from, and a footer."""
-    parts: list[Text] = []
+    parts: list[Text | Table] = []
     meta = result.metadata
     origin = [str(meta[key]) for key in ("dateline", "outlet") if meta.get(key)]
     if origin:
         parts.append(Text(" · ".join(origin), style="bold cyan"))
-    parts.append(marked_summary(result))
+    if result.fields is not None:
+        parts.append(fields_table(result.fields))
+    else:
+        parts.append(marked_summary(result))
     verdict = faithfulness_line(result)
     if verdict is not None:
         parts += [Text(""), verdict]
@@ -86,6 +100,8 @@ def result_panel(result: Result, *, explain: bool = False) -> Panel:
     if meta.get("source_url"):
         parts.append(Text(f"Source: {meta['source_url']}", style="dim"))
     title = "Summary" if result.summary is not None else "Translation"
+    if result.style:
+        title += f" ({result.style})"
     return Panel(
         Group(*parts),
         title=f"[bold]{title}[/bold] · {result.source}",

@@ -89,6 +89,9 @@ class Result:
     removed: list[dict[str, str]] = field(default_factory=list)
     checks: CheckReport | None = None
     language: str = "id"  # the article's language as detected: id, en or other
+    style: str | None = None  # the summary style, when one was asked for
+    bullets: list[str] | None = None  # style output "bullets"
+    fields: dict[str, str | None] | None = None  # style output "fields" (5W1H)
 
     @property
     def chunked(self) -> bool:
@@ -108,6 +111,12 @@ class Result:
         data["language"] = self.language
         if with_summary:
             data["summary"] = self.summary
+        if self.style is not None:
+            data["style"] = self.style
+        if self.bullets is not None:
+            data["bullets"] = list(self.bullets)
+        if self.fields is not None:
+            data["fields"] = dict(self.fields)
         if self.checks is not None:
             data.update(self.checks.to_dict())
         data.update(

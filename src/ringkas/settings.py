@@ -28,6 +28,7 @@ class Settings:
     compute_type: str = "auto"
     threads: int | None = None
     length: str = "medium"
+    style: str | None = None  # a prompt template's name or file (instruction models)
     beam_size: int = DEFAULT_BEAM
     clean: bool = True
     # Benchmarks only: (translation tokens per source token, summary tokens), forced exactly,

@@ -41,8 +41,14 @@ def _stage_checkpoint(folder: Path, staged: Path) -> None:
     (staged / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
 
 
+class _Probe:
+    system = "You are a test."
+    user = "Say yes."
+    text = "Say yes."
+
+
 def _ct2_target_vocabulary(out: Path) -> set[str]:
-    for name in ("shared_vocabulary", "target_vocabulary"):
+    for name in ("shared_vocabulary", "target_vocabulary", "vocabulary"):
         if (out / f"{name}.json").is_file():
             return set(json.loads((out / f"{name}.json").read_text("utf-8")))
         if (out / f"{name}.txt").is_file():
@@ -60,18 +66,22 @@ def _describe(folder: Path, out: Path, tokenizer: Any, quantization: str) -> dic
     except OSError:
         generation = GenerationConfig.from_model_config(config)
     vocab = tokenizer.get_vocab()
+    causal = not getattr(config, "is_encoder_decoder", False)
     languages = "nllb" if "eng_Latn" in vocab else "m2m" if "__en__" in vocab else None
     decoder_prefix: list[str] = []
     forced_bos = generation.forced_bos_token_id
-    if forced_bos is not None and languages is None:
+    if forced_bos is not None and languages is None and not causal:
         decoder_prefix = [tokenizer.convert_ids_to_tokens(forced_bos)]
     # CTranslate2 refuses tokens outside its vocabulary (its Marian loader drops <pad>).
     known = _ct2_target_vocabulary(out)
     banned = [tokenizer.convert_ids_to_tokens(list(ids)) for ids in generation.bad_words_ids or []]
     suppress = [tokens for tokens in banned if all(t in known for t in tokens)]
+    eos_ids = generation.eos_token_id
+    eos_ids = eos_ids if isinstance(eos_ids, list) else [eos_ids] if eos_ids is not None else []
     return {
         "format": INFO_FORMAT,
         "ringkas_version": __version__,
+        "kind": "causal" if causal else "seq2seq",
         "model_type": config.model_type,
         "quantization": quantization,
         "tokenizer": "marian" if (out / "source.spm").is_file() else "tokenizers",
@@ -88,6 +98,10 @@ def _describe(folder: Path, out: Path, tokenizer: Any, quantization: str) -> dic
         "decoder_prefix": decoder_prefix,
         "languages": languages,
         "eos_token": tokenizer.eos_token,
+        "eos_tokens": [tokenizer.convert_ids_to_tokens(i) for i in eos_ids]
+        or [tokenizer.eos_token],
+        "bos_token": tokenizer.bos_token,
+        "chat_template": getattr(tokenizer, "chat_template", None) if causal else None,
         "special_tokens": sorted(set(tokenizer.all_special_tokens)),
         "generation": {
             "no_repeat_ngram_size": generation.no_repeat_ngram_size or 0,
@@ -141,12 +155,20 @@ def convert_checkpoint(
 
 def _verify(out: Path, name: str) -> None:
     """Load the converted model and generate a few tokens, so a broken folder is never cached."""
-    from ringkas.models.ct2_engine import CT2Seq2Seq
     from ringkas.models.engine import Decoding
 
     try:
-        engine = CT2Seq2Seq(out, name, device="cpu", compute_type="auto", threads=1)
-        engine.generate(["Tes."], Decoding(beam_size=1, max_new_tokens=4))
+        info = json.loads((out / INFO_FILE).read_text("utf-8"))
+        if info["kind"] == "causal":
+            from ringkas.models.ct2_causal import CT2Causal
+
+            chat = CT2Causal(out, name, device="cpu", compute_type="auto", threads=1)
+            chat.answer([_Probe()], Decoding(beam_size=1, max_new_tokens=4))
+        else:
+            from ringkas.models.ct2_engine import CT2Seq2Seq
+
+            engine = CT2Seq2Seq(out, name, device="cpu", compute_type="auto", threads=1)
+            engine.generate(["Tes."], Decoding(beam_size=1, max_new_tokens=4))
     except (RuntimeError, ValueError, KeyError, OSError) as exc:
         raise ModelUnavailableError(
             f"the CTranslate2 conversion of {name} does not work: {exc}",

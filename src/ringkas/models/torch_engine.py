@@ -32,7 +32,7 @@ def resolve_device(device: str) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _compute_type(requested: str, device: str) -> str:
+def torch_compute_type(requested: str, device: str) -> str:
     if requested == "auto":
         return "float16" if device == "cuda" else "float32"
     if requested == "float16" and device != "cuda":
@@ -82,7 +82,7 @@ class TorchSeq2Seq:
                 f"model {name!r} could not be loaded as an encoder-decoder model: {exc}",
                 hint="ringkas needs a seq2seq checkpoint (Marian, M2M/NLLB, BART, PEGASUS, T5)",
             ) from exc
-        self.compute_type = _compute_type(compute_type, self.device)
+        self.compute_type = torch_compute_type(compute_type, self.device)
         model = model.to(self.device).eval()
         if self.compute_type == "float16":
             model = model.half()

@@ -1,0 +1,96 @@
+"""Chat (causal) language models with CTranslate2: no torch or transformers at run time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ringkas.errors import ModelUnavailableError
+from ringkas.models.chat import Prompt, chat_text
+from ringkas.models.convert import INFO_FILE
+from ringkas.models.ct2_engine import resolve_device
+from ringkas.models.engine import Decoding, Generated
+from ringkas.models.tokenize import HubTokens
+
+
+class CT2Causal:
+    """An instruction-tuned causal LM converted for CTranslate2's Generator."""
+
+    engine = "ctranslate2"
+
+    def __init__(
+        self,
+        folder: Path,
+        name: str,
+        *,
+        device: str = "cpu",
+        compute_type: str = "auto",
+        threads: int | None = None,
+    ) -> None:
+        import ctranslate2
+
+        self.name = name
+        self.info: dict[str, Any] = json.loads((folder / INFO_FILE).read_text("utf-8"))
+        self.device = resolve_device(device)
+        try:
+            self.generator = ctranslate2.Generator(
+                str(folder),
+                device=self.device,
+                compute_type=compute_type,
+                intra_threads=threads or 0,
+                inter_threads=1,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise ModelUnavailableError(
+                f"model {name!r} could not be loaded by CTranslate2 on {self.device}: {exc}",
+                hint="try --device cpu, another --compute-type, or --engine torch",
+            ) from exc
+        self.compute_type = self.generator.compute_type
+        self.tokens = HubTokens(folder, self.info["special_tokens"], self.info["eos_token"])
+        self.model_type: str = self.info["model_type"]
+        self.max_input_tokens: int = self.info["max_input_tokens"]
+        self._template: str | None = self.info.get("chat_template")
+        self._end_tokens: list[str] = self.info.get("eos_tokens") or [self.info["eos_token"]]
+        generation = self.info["generation"]
+        self._options: dict[str, Any] = {
+            "no_repeat_ngram_size": generation["no_repeat_ngram_size"],
+            "length_penalty": generation["length_penalty"],
+            "repetition_penalty": generation["repetition_penalty"],
+            "suppress_sequences": generation["suppress_sequences"] or None,
+        }
+
+    def _text(self, prompt: Prompt) -> str:
+        if not self._template:
+            return f"{prompt.system}\n\n{prompt.user}\n"
+        specials = {
+            "bos_token": self.info.get("bos_token") or "",
+            "eos_token": self.info["eos_token"],
+        }
+        return chat_text(self._template, prompt, **specials)
+
+    def _prompt_tokens(self, prompt: Prompt) -> list[str]:
+        # The chat template writes the special tokens itself, as transformers assumes.
+        return self.tokens.encode(self._text(prompt), specials=False)
+
+    def prompt_tokens(self, prompts: Sequence[Prompt]) -> list[int]:
+        return [len(self._prompt_tokens(p)) for p in prompts]
+
+    def answer(self, prompts: Sequence[Prompt], decoding: Decoding) -> list[Generated]:
+        if not prompts:
+            return []
+        results = self.generator.generate_batch(
+            [self._prompt_tokens(p) for p in prompts],
+            max_length=decoding.max_new_tokens,
+            min_length=decoding.min_new_tokens,
+            beam_size=decoding.beam_size,
+            include_prompt_in_result=False,
+            end_token=self._end_tokens,
+            **self._options,
+        )
+        answers = []
+        for result in results:
+            content = [t for t in result.sequences[0] if t not in self.tokens.specials]
+            answers.append(Generated(text=self.tokens.decode(content).strip(), tokens=len(content)))
+        return answers

@@ -1,0 +1,100 @@
+"""Chat (causal) language models with torch: the prompt goes through the model's chat template."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ringkas.errors import ModelUnavailableError
+from ringkas.models.chat import Prompt, messages
+from ringkas.models.engine import Decoding, Generated, input_limit
+from ringkas.models.torch_engine import quiet_transformers, resolve_device, torch_compute_type
+
+
+class TorchCausal:
+    """An instruction-tuned causal LM (Qwen, Llama, Gemma...) run with transformers."""
+
+    engine = "torch"
+
+    def __init__(
+        self,
+        folder: Path,
+        name: str,
+        *,
+        device: str = "cpu",
+        compute_type: str = "auto",
+        threads: int | None = None,
+    ) -> None:
+        import torch
+        from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+        quiet_transformers()
+        if threads:
+            torch.set_num_threads(threads)
+        self.name = name
+        self.device = resolve_device(device)
+        self.compute_type = torch_compute_type(compute_type, self.device)
+        try:
+            self.config = AutoConfig.from_pretrained(folder)
+            self.tokenizer = AutoTokenizer.from_pretrained(folder)
+            model: Any = AutoModelForCausalLM.from_pretrained(folder, use_safetensors=True)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelUnavailableError(
+                f"model {name!r} could not be loaded as a chat model: {exc}",
+                hint="instruction models must be causal LMs with a chat template, or T5-style",
+            ) from exc
+        model = model.to(self.device).eval()
+        if self.compute_type == "float16":
+            model = model.half()
+        self.model = model
+        self.model_type: str = self.config.model_type
+        self.max_input_tokens = input_limit(
+            getattr(self.config, "max_position_embeddings", None),
+            self.tokenizer.model_max_length,
+        )
+
+    def _text(self, prompt: Prompt) -> str:
+        if not getattr(self.tokenizer, "chat_template", None):
+            return f"{prompt.system}\n\n{prompt.user}\n"
+        from jinja2.exceptions import TemplateError
+
+        try:
+            chat = messages(prompt)
+            return str(
+                self.tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False)
+            )
+        except TemplateError:  # templates without a system role
+            chat = messages(prompt, system_role=False)
+            return str(
+                self.tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False)
+            )
+
+    def prompt_tokens(self, prompts: Sequence[Prompt]) -> list[int]:
+        texts = [self._text(p) for p in prompts]
+        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=False)["input_ids"]]
+
+    def answer(self, prompts: Sequence[Prompt], decoding: Decoding) -> list[Generated]:
+        import torch
+
+        answers = []
+        for prompt in prompts:  # one at a time: no padding side to get wrong
+            batch = self.tokenizer(
+                self._text(prompt), return_tensors="pt", add_special_tokens=False
+            )
+            batch = batch.to(self.device)
+            options = {
+                "max_new_tokens": decoding.max_new_tokens,
+                "num_beams": decoding.beam_size,
+                "do_sample": False,
+            }
+            if decoding.min_new_tokens:
+                options["min_new_tokens"] = decoding.min_new_tokens
+            with torch.inference_mode():
+                output = self.model.generate(**batch, **options)
+            new = output[0][batch["input_ids"].shape[1] :].tolist()
+            special = set(self.tokenizer.all_special_ids)
+            content = [i for i in new if i not in special]
+            text = str(self.tokenizer.decode(content, skip_special_tokens=True))
+            answers.append(Generated(text=text.strip(), tokens=len(content)))
+        return answers
