@@ -92,6 +92,7 @@ class TinyModels:
     bart: Path
     t5: Path
     chat: Path
+    m2m: Path
 
 
 @pytest.fixture(scope="session")

@@ -131,3 +131,15 @@ def test_articles_share_translation_batches_and_fail_alone(tiny: TinyModels) -> 
     first, _, third = (o for _, o in outcomes)
     assert [s.source for s in third.sentences] == ["Gempa terjadi di Garut.", "Warga tenang."]
     assert first.sentences[0].translation and third.sentences[1].translation
+
+
+def test_m2m100_translator_gets_its_language_codes(tiny: TinyModels) -> None:
+    engine = load_engine(str(tiny.m2m), Settings(engine="torch", threads=1))
+    pipe = Pipeline(translator=str(tiny.m2m), engine="torch", threads=1)
+    [result] = pipe.translate(["Rapat berlangsung dua hari di Ambon."])
+    tokenizer = pipe.translator.engine.tokenizer
+    assert tokenizer.src_lang == "id"
+    assert pipe.translator.engine._forced_bos == tokenizer.get_lang_id("en")
+    assert result.sentences[0].translation
+    assert "__en__" not in result.translation  # the forced target token is not text
+    assert engine.max_input_tokens == 256

@@ -229,6 +229,58 @@ def build_t5(folder: Path) -> Path:
     )
 
 
+def build_m2m(folder: Path) -> Path:
+    """An M2M100 many-to-many translator (sentencepiece.bpe.model + vocab.json, language
+    tokens such as __id__/__en__), laid out like facebook/m2m100_418M."""
+    import sentencepiece as spm
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = _sentences(SEED_ARTICLE.read_text(encoding="utf-8")) + _sentences(ENGLISH)
+    model_file = folder / "sentencepiece.bpe.model"
+    model_file.write_bytes(_train_sentencepiece(lines, 500, unk_id=3, bos_id=0, eos_id=2, pad_id=1))
+    processor = spm.SentencePieceProcessor(model_file=str(model_file))
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for i in range(processor.get_piece_size()):
+        vocab.setdefault(processor.id_to_piece(i), len(vocab))
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    tokenizer = M2M100Tokenizer(
+        vocab_file=str(folder / "vocab.json"),
+        spm_file=str(model_file),
+        src_lang="id",
+        tgt_lang="en",
+    )
+    tokenizer.save_pretrained(folder)
+    # Language tokens follow the vocabulary, then eight "madeup" words, as in M2M100.
+    vocab_size = max(tokenizer.lang_code_to_id.values()) + 1 + 8
+    config = M2M100Config(
+        vocab_size=vocab_size,
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=256,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+    )
+    torch.manual_seed(0)
+    return _save(
+        M2M100ForConditionalGeneration(config),
+        folder,
+        decoder_start_token_id=2,
+        bos_token_id=0,
+        eos_token_id=2,
+        pad_token_id=1,
+        no_repeat_ngram_size=2,
+    )
+
+
 # ChatML, as Qwen2.5-Instruct writes it.
 CHAT_TEMPLATE = (
     "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
@@ -294,4 +346,5 @@ def build_all(root: Path) -> dict[str, Path]:
         "bart": build_bart(root / "tiny-bart"),
         "t5": build_t5(root / "tiny-t5"),
         "chat": build_chat(root / "tiny-chat"),
+        "m2m": build_m2m(root / "tiny-m2m"),
     }

@@ -10,16 +10,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ringkas import __version__
-from ringkas.cli_options import job_options, model_options
-from ringkas.errors import ExitCode, RingkasError
+from ringkas.cli_options import RingkasGroup, echo_error, job_options, model_options
+from ringkas.errors import ExitCode
 
 if TYPE_CHECKING:
     from ringkas.batch import JobOptions, JobReport
     from ringkas.settings import Settings
 
 
-def _error(message: str) -> None:
-    click.echo(f"ringkas: error: {message}", err=True)
+_error = echo_error
 
 
 def _warn(message: str) -> None:
@@ -28,20 +27,6 @@ def _warn(message: str) -> None:
 
 def _note(message: str) -> None:
     click.echo(f"ringkas: {message}", err=True)
-
-
-class RingkasGroup(click.Group):
-    """Turns library errors into one line on stderr and a documented exit code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except RingkasError as exc:
-            _error(exc.one_line())
-            ctx.exit(int(exc.exit_code))
-        except KeyboardInterrupt:
-            _error("interrupted")
-            ctx.exit(int(ExitCode.INTERRUPTED))
 
 
 @click.group(cls=RingkasGroup, context_settings={"help_option_names": ["-h", "--help"]})

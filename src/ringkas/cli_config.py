@@ -6,8 +6,10 @@ import json
 
 import click
 
+from ringkas.cli_options import RingkasGroup
 
-@click.group()
+
+@click.group(cls=RingkasGroup)
 def config() -> None:
     """Show the settings in effect (flag > RINGKAS_* variable > config file > default)."""
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from ringkas.cli_options import RingkasGroup
 from ringkas.errors import InputError, ModelUnavailableError
 
 
@@ -24,7 +25,7 @@ def _size(num_bytes: int) -> str:
     return f"{size:.1f} GB"
 
 
-@click.group()
+@click.group(cls=RingkasGroup)
 def models() -> None:
     """Download, convert (CTranslate2 int8), list and remove models."""
 

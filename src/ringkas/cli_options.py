@@ -9,9 +9,31 @@ from typing import Any
 import click
 
 from ringkas.config import FORMATS as FORMAT_CHOICES
+from ringkas.errors import ExitCode, RingkasError
 from ringkas.settings import COMPUTE_TYPES, DEFAULT_BEAM, DEVICES, ENGINES, LENGTHS
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def echo_error(message: str) -> None:
+    click.echo(f"ringkas: error: {message}", err=True)
+
+
+class RingkasGroup(click.Group):
+    """Turns library errors into one line on stderr and a documented exit code (for the
+    main command and for every group, which also run on their own in tests)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RingkasError as exc:
+            echo_error(exc.one_line())
+            ctx.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            echo_error("interrupted")
+            ctx.exit(int(ExitCode.INTERRUPTED))
+
+
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?\s*$")
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 

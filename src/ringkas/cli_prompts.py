@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ringkas.errors import ExitCode, RingkasError
+from ringkas.cli_options import RingkasGroup, echo_error
+from ringkas.errors import ExitCode
 
 if TYPE_CHECKING:
     from ringkas.prompts import PromptTemplate
@@ -16,22 +17,7 @@ if TYPE_CHECKING:
 EXAMPLE_ARTICLE = "(the English translation of the article goes here)"
 
 
-def _error(message: str) -> None:
-    click.echo(f"ringkas: error: {message}", err=True)
-
-
-class _PromptsGroup(click.Group):
-    """Library errors as one line on stderr and their exit code, also when run on its own."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except RingkasError as exc:
-            _error(exc.one_line())
-            ctx.exit(int(exc.exit_code))
-
-
-@click.group(cls=_PromptsGroup)
+@click.group(cls=RingkasGroup)
 def prompts() -> None:
     """Summary styles for instruction models (--style): list, show, and where they live.
 
@@ -75,7 +61,7 @@ def list_(as_json: bool) -> None:
     else:
         _print_table(templates)
     for error in errors:
-        _error(f"{error.one_line()} (skipped)")
+        echo_error(f"{error.one_line()} (skipped)")
     if errors:
         sys.exit(int(ExitCode.USAGE))
 

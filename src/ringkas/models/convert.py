@@ -56,6 +56,16 @@ def _ct2_target_vocabulary(out: Path) -> set[str]:
     return set()
 
 
+def _language_style(tokenizer: Any, vocab: dict[str, int]) -> str | None:
+    """How a multilingual translator names languages: NLLB codes or M2M100's __xx__."""
+    if "eng_Latn" in vocab:
+        return "nllb"
+    get_lang_id = getattr(tokenizer, "get_lang_id", None)  # M2M100 keeps them outside vocab
+    if "__en__" in vocab or get_lang_id is not None:
+        return "m2m"
+    return None
+
+
 def _describe(folder: Path, out: Path, tokenizer: Any, quantization: str) -> dict[str, Any]:
     """What the CTranslate2 engine needs to know about the model, from its configs."""
     from transformers import AutoConfig, GenerationConfig
@@ -67,7 +77,7 @@ def _describe(folder: Path, out: Path, tokenizer: Any, quantization: str) -> dic
         generation = GenerationConfig.from_model_config(config)
     vocab = tokenizer.get_vocab()
     causal = not getattr(config, "is_encoder_decoder", False)
-    languages = "nllb" if "eng_Latn" in vocab else "m2m" if "__en__" in vocab else None
+    languages = _language_style(tokenizer, vocab)
     decoder_prefix: list[str] = []
     forced_bos = generation.forced_bos_token_id
     if forced_bos is not None and languages is None and not causal:

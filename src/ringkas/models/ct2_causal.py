@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from ringkas.errors import ModelUnavailableError
 from ringkas.models.chat import Prompt, chat_text
-from ringkas.models.convert import INFO_FILE
-from ringkas.models.ct2_engine import resolve_device
+from ringkas.models.ct2_engine import decoding_options, open_ct2
 from ringkas.models.engine import Decoding, Generated
 from ringkas.models.tokenize import HubTokens
 
@@ -29,37 +25,18 @@ class CT2Causal:
         compute_type: str = "auto",
         threads: int | None = None,
     ) -> None:
-        import ctranslate2
-
         self.name = name
-        self.info: dict[str, Any] = json.loads((folder / INFO_FILE).read_text("utf-8"))
-        self.device = resolve_device(device)
-        try:
-            self.generator = ctranslate2.Generator(
-                str(folder),
-                device=self.device,
-                compute_type=compute_type,
-                intra_threads=threads or 0,
-                inter_threads=1,
-            )
-        except (RuntimeError, ValueError) as exc:
-            raise ModelUnavailableError(
-                f"model {name!r} could not be loaded by CTranslate2 on {self.device}: {exc}",
-                hint="try --device cpu, another --compute-type, or --engine torch",
-            ) from exc
+        self.generator, self.info = open_ct2(
+            "causal", folder, name, device=device, compute_type=compute_type, threads=threads
+        )
+        self.device = str(self.generator.device)
         self.compute_type = self.generator.compute_type
         self.tokens = HubTokens(folder, self.info["special_tokens"], self.info["eos_token"])
         self.model_type: str = self.info["model_type"]
         self.max_input_tokens: int = self.info["max_input_tokens"]
         self._template: str | None = self.info.get("chat_template")
         self._end_tokens: list[str] = self.info.get("eos_tokens") or [self.info["eos_token"]]
-        generation = self.info["generation"]
-        self._options: dict[str, Any] = {
-            "no_repeat_ngram_size": generation["no_repeat_ngram_size"],
-            "length_penalty": generation["length_penalty"],
-            "repetition_penalty": generation["repetition_penalty"],
-            "suppress_sequences": generation["suppress_sequences"] or None,
-        }
+        self._options = decoding_options(self.info)
 
     def _text(self, prompt: Prompt) -> str:
         if not self._template:

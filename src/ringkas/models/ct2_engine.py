@@ -25,6 +25,49 @@ def resolve_device(device: str) -> str:
     return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
 
 
+def open_ct2(kind: str, folder: Path, name: str, **options: Any) -> tuple[Any, dict[str, Any]]:
+    """A CTranslate2 ``Translator`` or ``Generator`` for a converted folder, and its info.
+
+    ``options``: device, compute_type, threads.
+    """
+    import ctranslate2
+
+    try:
+        info: dict[str, Any] = json.loads((folder / INFO_FILE).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelUnavailableError(
+            f"{folder} is not a ringkas CTranslate2 model folder ({INFO_FILE} missing)",
+            hint="convert it with `ringkas models import PATH`",
+        ) from exc
+    device = resolve_device(options.get("device", "cpu"))
+    factory = ctranslate2.Generator if kind == "causal" else ctranslate2.Translator
+    try:
+        model = factory(
+            str(folder),
+            device=device,
+            compute_type=options.get("compute_type", "auto"),
+            intra_threads=options.get("threads") or 0,
+            inter_threads=1,
+        )
+    except (RuntimeError, ValueError) as exc:
+        raise ModelUnavailableError(
+            f"model {name!r} could not be loaded by CTranslate2 on {device}: {exc}",
+            hint="try --device cpu, another --compute-type, or --engine torch",
+        ) from exc
+    return model, info
+
+
+def decoding_options(info: dict[str, Any]) -> dict[str, Any]:
+    """The checkpoint's own generation settings, as CTranslate2 options."""
+    generation = info["generation"]
+    return {
+        "no_repeat_ngram_size": generation["no_repeat_ngram_size"],
+        "length_penalty": generation["length_penalty"],
+        "repetition_penalty": generation["repetition_penalty"],
+        "suppress_sequences": generation["suppress_sequences"] or None,
+    }
+
+
 class CT2Seq2Seq:
     """A converted encoder-decoder model run with CTranslate2."""
 
@@ -39,43 +82,18 @@ class CT2Seq2Seq:
         compute_type: str = "auto",
         threads: int | None = None,
     ) -> None:
-        import ctranslate2
-
         self.name = name
         self.folder = folder
-        try:
-            self.info: dict[str, Any] = json.loads((folder / INFO_FILE).read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ModelUnavailableError(
-                f"{folder} is not a ringkas CTranslate2 model folder ({INFO_FILE} missing)",
-                hint="convert it with `ringkas models import PATH`",
-            ) from exc
-        self.device = resolve_device(device)
-        try:
-            self.translator = ctranslate2.Translator(
-                str(folder),
-                device=self.device,
-                compute_type=compute_type,
-                intra_threads=threads or 0,
-                inter_threads=1,
-            )
-        except (RuntimeError, ValueError) as exc:
-            raise ModelUnavailableError(
-                f"model {name!r} could not be loaded by CTranslate2 on {self.device}: {exc}",
-                hint="try --device cpu, another --compute-type, or --engine torch",
-            ) from exc
+        self.translator, self.info = open_ct2(
+            "seq2seq", folder, name, device=device, compute_type=compute_type, threads=threads
+        )
+        self.device = str(self.translator.device)
         self.tokens = load_tokens(folder, self.info)
         self.model_type: str = self.info["model_type"]
         self.max_input_tokens: int = self.info["max_input_tokens"]
         self.compute_type = self.translator.compute_type
-        generation = self.info["generation"]
-        self._options: dict[str, Any] = {
-            "no_repeat_ngram_size": generation["no_repeat_ngram_size"],
-            "length_penalty": generation["length_penalty"],
-            "repetition_penalty": generation["repetition_penalty"],
-            "suppress_sequences": generation["suppress_sequences"] or None,
-        }
-        self._min_new_tokens: int = generation["min_new_tokens"]
+        self._options = decoding_options(self.info)
+        self._min_new_tokens: int = self.info["generation"]["min_new_tokens"]
         self._decoder_prefix: list[str] = list(self.info["decoder_prefix"])
         self._source_prefix: list[str] = []
 

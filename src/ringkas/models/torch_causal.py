@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from ringkas.errors import ModelUnavailableError
 from ringkas.models.chat import Prompt, messages
 from ringkas.models.engine import Decoding, Generated, input_limit
-from ringkas.models.torch_engine import quiet_transformers, resolve_device, torch_compute_type
+from ringkas.models.torch_engine import open_torch
 
 
 class TorchCausal:
@@ -26,28 +24,15 @@ class TorchCausal:
         compute_type: str = "auto",
         threads: int | None = None,
     ) -> None:
-        import torch
-        from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
-
-        quiet_transformers()
-        if threads:
-            torch.set_num_threads(threads)
         self.name = name
-        self.device = resolve_device(device)
-        self.compute_type = torch_compute_type(compute_type, self.device)
-        try:
-            self.config = AutoConfig.from_pretrained(folder)
-            self.tokenizer = AutoTokenizer.from_pretrained(folder)
-            model: Any = AutoModelForCausalLM.from_pretrained(folder, use_safetensors=True)
-        except (OSError, ValueError, KeyError) as exc:
-            raise ModelUnavailableError(
-                f"model {name!r} could not be loaded as a chat model: {exc}",
-                hint="instruction models must be causal LMs with a chat template, or T5-style",
-            ) from exc
-        model = model.to(self.device).eval()
-        if self.compute_type == "float16":
-            model = model.half()
-        self.model = model
+        self.config, self.tokenizer, self.model, self.device, self.compute_type = open_torch(
+            folder,
+            name,
+            "AutoModelForCausalLM",
+            device=device,
+            compute_type=compute_type,
+            threads=threads,
+        )
         self.model_type: str = self.config.model_type
         self.max_input_tokens = input_limit(
             getattr(self.config, "max_position_embeddings", None),

@@ -51,6 +51,51 @@ def torch_compute_type(requested: str, device: str) -> str:
     return requested
 
 
+def open_torch(
+    folder: Path,
+    name: str,
+    auto_class: str,
+    *,
+    device: str,
+    compute_type: str,
+    threads: int | None,
+) -> tuple[Any, Any, Any, str, str]:
+    """Config, tokenizer and model (safetensors only) of a checkpoint, ready on its device:
+    (config, tokenizer, model, device, compute type)."""
+    import torch
+    import transformers
+
+    quiet_transformers()
+    if threads:
+        torch.set_num_threads(threads)
+    device = resolve_device(device)
+    compute_type = torch_compute_type(compute_type, device)
+    try:
+        config = transformers.AutoConfig.from_pretrained(folder)
+        tokenizer = transformers.AutoTokenizer.from_pretrained(folder)
+        model = getattr(transformers, auto_class).from_pretrained(folder, use_safetensors=True)
+    except (OSError, ValueError, KeyError) as exc:
+        kind = "a chat model" if "Causal" in auto_class else "an encoder-decoder model"
+        raise ModelUnavailableError(
+            f"model {name!r} could not be loaded as {kind}: {exc}",
+            hint="ringkas takes seq2seq checkpoints (Marian, M2M/NLLB, BART, PEGASUS, T5) "
+            "and chat models with a chat template",
+        ) from exc
+    model = model.to(device).eval()
+    if compute_type == "float16":
+        model = model.half()
+    elif compute_type == "int8":
+        # Dynamic int8 quantisation of the linear layers (CPU only), done in place.
+        # torch deprecates this API in favour of torchao; it still works, so keep the
+        # user's terminal free of its warnings.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.ao.quantization.quantize_dynamic(
+                model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+            )
+    return config, tokenizer, model, device, compute_type
+
+
 class TorchSeq2Seq:
     """An encoder-decoder checkpoint run with torch (the reference engine)."""
 
@@ -65,37 +110,15 @@ class TorchSeq2Seq:
         compute_type: str = "auto",
         threads: int | None = None,
     ) -> None:
-        import torch
-        from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
-
-        quiet_transformers()
-        if threads:
-            torch.set_num_threads(threads)
         self.name = name
-        self.device = resolve_device(device)
-        try:
-            self.config = AutoConfig.from_pretrained(folder)
-            self.tokenizer = AutoTokenizer.from_pretrained(folder)
-            model = AutoModelForSeq2SeqLM.from_pretrained(folder, use_safetensors=True)
-        except (OSError, ValueError, KeyError) as exc:
-            raise ModelUnavailableError(
-                f"model {name!r} could not be loaded as an encoder-decoder model: {exc}",
-                hint="ringkas needs a seq2seq checkpoint (Marian, M2M/NLLB, BART, PEGASUS, T5)",
-            ) from exc
-        self.compute_type = torch_compute_type(compute_type, self.device)
-        model = model.to(self.device).eval()
-        if self.compute_type == "float16":
-            model = model.half()
-        elif self.compute_type == "int8":
-            # Dynamic int8 quantisation of the linear layers (CPU only), done in place.
-            # torch deprecates this API in favour of torchao; it still works, so keep the
-            # user's terminal free of its warnings.
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                torch.ao.quantization.quantize_dynamic(
-                    model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
-                )
-        self.model = model
+        self.config, self.tokenizer, self.model, self.device, self.compute_type = open_torch(
+            folder,
+            name,
+            "AutoModelForSeq2SeqLM",
+            device=device,
+            compute_type=compute_type,
+            threads=threads,
+        )
         self.model_type: str = self.config.model_type
         self.max_input_tokens = self._input_limit()
         self._forced_bos: int | None = None
@@ -119,15 +142,26 @@ class TorchSeq2Seq:
             return summarization_prefix(self.model_type, params)
         return ""
 
+    def _token_id(self, token: str) -> int | None:
+        """The id of a (language) token, or None when the tokenizer does not know it."""
+        get_lang_id = getattr(self.tokenizer, "get_lang_id", None)
+        if get_lang_id is not None and token.startswith("__") and token.endswith("__"):
+            try:
+                return int(get_lang_id(token.strip("_")))  # M2M100 keeps them outside its vocab
+            except KeyError:
+                return None
+        found = self.tokenizer.convert_tokens_to_ids(token)
+        return None if found in (None, self.tokenizer.unk_token_id) else int(found)
+
     def set_languages(self, source: str, target: str) -> None:
-        vocab = self.tokenizer.get_vocab()
-        nllb_target = _NLLB_CODES.get(target, target)
-        if nllb_target in vocab:
+        nllb = self._token_id(_NLLB_CODES.get(target, target))
+        m2m = self._token_id(f"__{target}__")
+        if nllb is not None:
             self.tokenizer.src_lang = _NLLB_CODES.get(source, source)
-            self._forced_bos = vocab[nllb_target]
-        elif f"__{target}__" in vocab:
+            self._forced_bos = nllb
+        elif m2m is not None:
             self.tokenizer.src_lang = source
-            self._forced_bos = vocab[f"__{target}__"]
+            self._forced_bos = m2m
 
     def _generation_config(self, decoding: Decoding) -> Any:
         config = copy.deepcopy(self.model.generation_config)
@@ -164,6 +198,8 @@ class TorchSeq2Seq:
                 **batch, generation_config=self._generation_config(decoding)
             )
         special = set(self.tokenizer.all_special_ids)
+        if self._forced_bos is not None:  # the target-language token of M2M100/NLLB
+            special.add(self._forced_bos)
         results = []
         for ids in output.tolist():
             content = [i for i in ids if i not in special]
