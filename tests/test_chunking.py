@@ -69,3 +69,14 @@ def test_batches_cover_everything_within_limits(
     # longest first: each batch holds items no longer than the previous batch's shortest
     flat = [lengths[i] for g in groups for i in g]
     assert flat == sorted(flat, reverse=True)
+
+
+def test_batches_with_spread_keep_similar_lengths_together() -> None:
+    lengths = [100, 95, 91, 89, 50, 46, 44]
+    groups = batches(lengths, 10_000, 64, spread=0.9)
+    assert [[lengths[i] for i in group] for group in groups] == [
+        [100, 95, 91],
+        [89],
+        [50, 46],
+        [44],
+    ]

@@ -133,11 +133,13 @@ class CT2Seq2Seq:
             **self._options,
         )
         outputs = []
-        for result in results:
+        for index, result in enumerate(results):
             tokens = list(result.hypotheses[0])
             if prefix and tokens[: len(prefix)] == prefix:
                 tokens = tokens[len(prefix) :]
             content = [t for t in tokens if t not in self.tokens.specials]
+            if decoding.keep is not None:
+                content = content[: decoding.keep[index]]
             text = self.tokens.decode(content)
             outputs.append(Generated(text=" ".join(text.split()), tokens=len(content)))
         return outputs

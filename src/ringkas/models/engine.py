@@ -27,11 +27,16 @@ def summarization_prefix(model_type: str, task_params: dict | None) -> str:
 
 @dataclass(frozen=True)
 class Decoding:
-    """How to decode: beam width and output length bounds in tokens."""
+    """How to decode: beam width and output length bounds in tokens.
+
+    ``keep`` (benchmarks only) cuts each output of a batch to its own token count, so a
+    batch forced to one length yields the lengths each item was meant to have.
+    """
 
     beam_size: int = 1
     max_new_tokens: int = 256
     min_new_tokens: int = 0
+    keep: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)

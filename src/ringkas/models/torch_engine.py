@@ -201,8 +201,10 @@ class TorchSeq2Seq:
         if self._forced_bos is not None:  # the target-language token of M2M100/NLLB
             special.add(self._forced_bos)
         results = []
-        for ids in output.tolist():
+        for index, ids in enumerate(output.tolist()):
             content = [i for i in ids if i not in special]
+            if decoding.keep is not None:
+                content = content[: decoding.keep[index]]
             text = str(self.tokenizer.decode(content, skip_special_tokens=True))
             results.append(Generated(text=" ".join(text.split()), tokens=len(content)))
         return results

@@ -11,6 +11,7 @@ from ringkas.text.chunk import split_to_fit
 # Translations are rarely more than twice as long as their source in tokens.
 _OUTPUT_RATIO = 2.0
 _OUTPUT_MARGIN = 10
+_FORCED_SPREAD = 0.9
 
 
 @dataclass
@@ -24,15 +25,19 @@ class Translations:
     parts: dict[int, int] = field(default_factory=dict)
 
 
-def batches(lengths: Sequence[int], max_tokens: int, max_size: int) -> list[list[int]]:
-    """Group item indices longest first so that padded batch size stays under ``max_tokens``."""
+def batches(
+    lengths: Sequence[int], max_tokens: int, max_size: int, spread: float = 0.0
+) -> list[list[int]]:
+    """Group item indices longest first so that padded batch size stays under ``max_tokens``;
+    with ``spread``, a batch only takes items at least that fraction of its longest."""
     order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
     groups: list[list[int]] = []
     for index in order:
         if groups:
             group = groups[-1]
             longest = lengths[group[0]]  # sorted: the first item is the longest
-            if len(group) < max_size and longest * (len(group) + 1) <= max_tokens:
+            fits = len(group) < max_size and longest * (len(group) + 1) <= max_tokens
+            if fits and lengths[index] >= spread * longest:
                 group.append(index)
                 continue
         groups.append([index])
@@ -61,12 +66,19 @@ class Translator:
         engine.set_languages(source_language, target_language)
         self.prefix = engine.task_prefix("translation")
 
-    def _decoding(self, longest: int, limit: int) -> Decoding:
+    def _forced(self, length: int, limit: int) -> int:
+        assert self.forced_ratio is not None
+        return min(limit, max(1, round(self.forced_ratio * length)))
+
+    def _decoding(self, lengths: Sequence[int], limit: int) -> Decoding:
+        longest = max(lengths)
         if self.forced_ratio is not None:
-            # Benchmarks: every output exactly this long. A batch is forced to its longest
-            # member's length, so batching never gets less work than one-at-a-time would.
-            forced = min(limit, max(1, round(self.forced_ratio * longest)))
-            return Decoding(self.beam_size, max_new_tokens=forced, min_new_tokens=forced)
+            # Benchmarks: each output exactly as long as its sentence asks, as a real model
+            # would stop there. A batch decodes to its longest member's length (batches only
+            # hold lengths within 10% of each other); the others are cut to theirs.
+            forced = self._forced(longest, limit)
+            keep = tuple(self._forced(length, limit) for length in lengths)
+            return Decoding(self.beam_size, forced, forced, keep=keep)
         # The decoder shares the position limit of the encoder in Marian/BART.
         maximum = min(int(longest * _OUTPUT_RATIO) + _OUTPUT_MARGIN, limit)
         return Decoding(self.beam_size, max_new_tokens=maximum)
@@ -97,10 +109,10 @@ class Translator:
         output_tokens = [0] * len(pieces)
         todo = [i for i, piece in enumerate(pieces) if piece.strip()]
         todo_lengths = [piece_lengths[i] for i in todo]
-        for group in batches(todo_lengths, self.max_batch_tokens, self.max_batch_size):
+        spread = _FORCED_SPREAD if self.forced_ratio is not None else 0.0
+        for group in batches(todo_lengths, self.max_batch_tokens, self.max_batch_size, spread):
             indices = [todo[g] for g in group]
-            longest = max(piece_lengths[i] for i in indices)
-            decoding = self._decoding(longest, limit)
+            decoding = self._decoding([piece_lengths[i] for i in indices], limit)
             generated = self.engine.generate([self.prefix + pieces[i] for i in indices], decoding)
             for i, out in zip(indices, generated, strict=True):
                 outputs[i] = out.text
