@@ -19,6 +19,8 @@ from ringkas.models.ct2_engine import CT2Seq2Seq
 from ringkas.models.engine import Decoding
 from ringkas.models.hub import parse_model_spec
 from ringkas.models.torch_engine import TorchSeq2Seq
+from ringkas.pipeline import load_engine
+from ringkas.settings import Settings
 
 SENTENCES = [
     "Sekretaris Daerah Provinsi Maluku membuka rapat koordinasi.",
@@ -221,3 +223,18 @@ def test_first_summarize_converts_by_itself(
     second = invoke(*args, input=SENTENCES[0])
     assert second.exit_code == 0 and "converting" not in second.stderr
     assert second.stdout == first.stdout
+
+
+def test_ctranslate2_splits_threads_into_workers(tiny: TinyModels) -> None:
+    from ringkas.models.ct2_engine import thread_layout, worker_batch
+
+    assert thread_layout(1, "cpu") == (1, 1)
+    assert thread_layout(2, "cpu") == (2, 1)
+    assert thread_layout(3, "cpu") == (2, 1)
+    assert thread_layout(8, "cpu") == (2, 4)
+    assert thread_layout(None, "cuda") == (1, 0)
+    engine = load_engine(str(tiny.marian), Settings(engine="ctranslate2", threads=2))
+    assert engine.translator.num_translators == 2
+    # Each worker gets a share; long inputs come in smaller sub-batches (memory).
+    assert [worker_batch(engine.translator, [20] * n) for n in (1, 2, 3, 64)] == [1, 1, 2, 32]
+    assert worker_batch(engine.translator, [1000] * 8) == 2

@@ -117,17 +117,25 @@ def test_articles_share_translation_batches_and_fail_alone(tiny: TinyModels) -> 
     pipe = Pipeline(translator=str(tiny.marian), summarizer=str(tiny.t5), threads=1)
     engine = pipe.translator.engine
     calls = []
-    real_generate = engine.generate
+    real_generate = engine.generate_batches
 
-    def counting_generate(texts, decoding):
-        calls.append(len(texts))
-        return real_generate(texts, decoding)
+    def counting_generate(batches):
+        calls.append([sorted(texts) for texts, _ in batches])
+        return real_generate(batches)
 
-    engine.generate = counting_generate  # type: ignore[method-assign]
+    engine.generate_batches = counting_generate  # type: ignore[method-assign]
     articles = ["Rapat berlangsung dua hari.", "   ", "Gempa terjadi di Garut. Warga tenang."]
     outcomes = list(pipe.process(articles, summarize=False))
     assert [type(o).__name__ for _, o in outcomes] == ["Result", "InputError", "Result"]
-    assert calls == [3]  # three sentences of two articles, one batch
+    # The three sentences of both articles go to the engine at once, in length buckets.
+    [call] = calls
+    assert sorted(t for batch in call for t in batch) == sorted(
+        ["Rapat berlangsung dua hari.", "Gempa terjadi di Garut.", "Warga tenang."]
+    )
+    assert any(
+        "Rapat berlangsung dua hari." in batch and "Gempa terjadi di Garut." in batch
+        for batch in call
+    )
     first, _, third = (o for _, o in outcomes)
     assert [s.source for s in third.sentences] == ["Gempa terjadi di Garut.", "Warga tenang."]
     assert first.sentences[0].translation and third.sentences[1].translation
@@ -143,3 +151,36 @@ def test_m2m100_translator_gets_its_language_codes(tiny: TinyModels) -> None:
     assert result.sentences[0].translation
     assert "__en__" not in result.translation  # the forced target token is not text
     assert engine.max_input_tokens == 256
+
+
+def test_text_that_fits_the_summarizer_is_never_chunked(tiny: TinyModels) -> None:
+    """Right up to the model's input limit the article is summarised in one pass; one
+    token more and it is chunked."""
+    bart = TorchSeq2Seq(tiny.bart, "bart")
+    summarizer = Summarizer(bart, forced_tokens=4)
+    words = [f"word{i}." for i in range(400)]
+    # The longest prefix of the words that still fits the model in one input.
+    fits = max(n for n in range(1, 400) if bart.count_tokens([" ".join(words[:n])])[0] <= 256)
+    assert bart.count_tokens([" ".join(words[:fits])])[0] > summarizer.budget  # margin zone
+    assert summarizer.summarize(words[:fits]).chunks == 1
+    over = summarizer.summarize(words[: fits + 1])
+    assert over.chunks > 1 and over.passes > 1
+
+
+@pytest.mark.parametrize("engine", ["torch", "ctranslate2"])
+def test_summaries_made_together_equal_summaries_made_alone(
+    tiny: TinyModels, engine: str
+) -> None:
+    settings = Settings(engine=engine, threads=2, beam_size=1)
+    summarizer = Summarizer(load_engine(str(tiny.bart), settings), beam_size=1)
+    articles = [
+        ["The meeting took place in Ambon on Wednesday.", "Forty people came."],
+        [f"Sentence number {i} of a long report about the harbour." for i in range(40)],
+        ["An earthquake of magnitude 4.8 shook Garut."],
+    ]
+    together = summarizer.summarize_many(articles, "short")
+    alone = [summarizer.summarize(article, "short") for article in articles]
+    assert [s.text for s in together] == [s.text for s in alone]
+    assert [(s.chunks, s.passes) for s in together] == [(s.chunks, s.passes) for s in alone]
+    assert together[1].chunks > 1  # the long one was chunked, the others were not
+    assert together[0].chunks == together[2].chunks == 1

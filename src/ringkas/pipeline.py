@@ -325,43 +325,63 @@ class Pipeline:
                 data["style_mode"] = self.style_mode
         return data
 
-    def _summarize(self, result: Result) -> None:
-        """Add the summary of an already translated article to its result."""
+    def _summarize(self, results: Sequence[Result]) -> list[Result | InputError]:
+        """Add summaries to already translated articles; a seq2seq summarizer makes them in
+        shared batches, and each article is charged its share of the time."""
         summarizer = self.summarizer
         self._stage("summarizing")
-        start = time.perf_counter()
-        english = [s.translation for s in result.sentences if s.translation]
-        if not english:
-            raise InputError(f"{result.source}: the translation came out empty")
-        summary: Summary | StyledSummary
+        outcomes: list[Result | InputError] = []
+        todo: list[tuple[Result, list[str]]] = []
+        for result in results:
+            english = [s.translation for s in result.sentences if s.translation]
+            if english:
+                todo.append((result, english))
+                outcomes.append(result)
+            else:
+                outcomes.append(InputError(f"{result.source}: the translation came out empty"))
+        summaries: list[Summary | StyledSummary] = []
+        seconds: list[float] = []
         if isinstance(summarizer, StyledSummarizer):
-            styled = summarizer.summarize(english)
-            result.style = summarizer.template.name
-            result.bullets, result.fields = styled.bullets, styled.fields
-            summary = styled
-        else:
-            summary = summarizer.summarize(english, self.config.length)
-            result.style = self.config.style and "brief"
-        result.summary = summary.text
-        result.models["summarizer"] = self.config.summarizer
-        result.settings = self.settings()
-        result.warnings.extend(summary.warnings)
-        stats = result.stats
-        stats.summary_input_tokens = summary.input_tokens
-        stats.summary_words = count_words(summary.text)
-        stats.summary_tokens = summary.tokens
-        stats.chunks = summary.chunks
-        stats.passes = summary.passes
-        stats.seconds["load"] += self._take_load_seconds()
-        stats.seconds["summarize"] = time.perf_counter() - start
-        start = time.perf_counter()
-        result.checks = check_summary(
-            summary.text,
-            [s.source for s in result.sentences],
-            [s.translation for s in result.sentences],
-            context=article_context(result.metadata),
-        )
-        stats.seconds["check"] = time.perf_counter() - start
+            for result, english in todo:
+                start = time.perf_counter()
+                styled = summarizer.summarize(english)
+                result.style = summarizer.template.name
+                result.bullets, result.fields = styled.bullets, styled.fields
+                summaries.append(styled)
+                seconds.append(time.perf_counter() - start)
+        elif todo:
+            start = time.perf_counter()
+            made = summarizer.summarize_many([english for _, english in todo], self.config.length)
+            elapsed = time.perf_counter() - start
+            total = sum(summary.input_tokens for summary in made) or 1
+            summaries.extend(made)
+            seconds.extend(elapsed * summary.input_tokens / total for summary in made)
+            for result, _ in todo:
+                result.style = self.config.style and "brief"
+        load = self._take_load_seconds()
+        for (result, _), summary, elapsed in zip(todo, summaries, seconds, strict=True):
+            result.summary = summary.text
+            result.models["summarizer"] = self.config.summarizer
+            result.settings = self.settings()
+            result.warnings.extend(summary.warnings)
+            stats = result.stats
+            stats.summary_input_tokens = summary.input_tokens
+            stats.summary_words = count_words(summary.text)
+            stats.summary_tokens = summary.tokens
+            stats.chunks = summary.chunks
+            stats.passes = summary.passes
+            stats.seconds["load"] += load
+            load = 0.0
+            stats.seconds["summarize"] = elapsed
+            start = time.perf_counter()
+            result.checks = check_summary(
+                summary.text,
+                [s.source for s in result.sentences],
+                [s.translation for s in result.sentences],
+                context=article_context(result.metadata),
+            )
+            stats.seconds["check"] = time.perf_counter() - start
+        return outcomes
 
     # -- public API ---------------------------------------------------------------------
 
@@ -405,16 +425,14 @@ class Pipeline:
                 prepared.append(self.prepare(document))
             except InputError as exc:
                 outcomes[position] = exc
-        results = iter(self._translate(prepared) if prepared else [])
+        translated: list[Result | InputError] = list(self._translate(prepared) if prepared else [])
+        if summarize and translated:
+            translated = self._summarize([r for r in translated if isinstance(r, Result)])
+        results = iter(translated)
         for position, document in enumerate(group):
             outcome = outcomes.get(position) or next(results)
             if isinstance(outcome, Result):
-                try:
-                    if summarize:
-                        self._summarize(outcome)
-                    _total_seconds(outcome)
-                except InputError as exc:
-                    outcome = exc
+                _total_seconds(outcome)
             yield (None if isinstance(document, InputError) else document), outcome
 
     def check(self, article: Document | str, summary: str, *, translate: bool = True) -> Result:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ringkas.models.chat import Prompt, chat_text
-from ringkas.models.ct2_engine import decoding_options, open_ct2
+from ringkas.models.ct2_engine import decoding_options, open_ct2, worker_batch
 from ringkas.models.engine import Decoding, Generated
 from ringkas.models.tokenize import HubTokens
 
@@ -57,13 +57,15 @@ class CT2Causal:
     def answer(self, prompts: Sequence[Prompt], decoding: Decoding) -> list[Generated]:
         if not prompts:
             return []
+        tokens = [self._prompt_tokens(p) for p in prompts]
         results = self.generator.generate_batch(
-            [self._prompt_tokens(p) for p in prompts],
+            tokens,
             max_length=decoding.max_new_tokens,
             min_length=decoding.min_new_tokens,
             beam_size=decoding.beam_size,
             include_prompt_in_result=False,
             end_token=self._end_tokens,
+            max_batch_size=worker_batch(self.generator, [len(t) for t in tokens]),
             **self._options,
         )
         answers = []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,19 @@ from ringkas.models.tokenize import load_tokens
 
 COMPUTE_TYPES = ("auto", "int8", "int8_float16", "float16", "float32")
 _NLLB_CODES = {"id": "ind_Latn", "en": "eng_Latn"}
+_CPU_WORKERS = 2
+# Attention over a batch grows with its token count squared: sub-batches of at most this
+# many input tokens keep a folder of long articles within ~1 GB with the default models.
+_SUB_BATCH_TOKENS = 2048
+
+
+def worker_batch(model: Any, lengths: Sequence[int]) -> int:
+    """The sub-batch size for inputs of these token ``lengths``: small enough that every
+    worker of ``model`` gets a share (CTranslate2 runs sub-batches on its workers in
+    parallel) and that a sub-batch of long inputs stays within a memory budget."""
+    workers: int = getattr(model, "num_translators", 0) or getattr(model, "num_generators", 1)
+    share = math.ceil(len(lengths) / max(1, workers))
+    return max(1, min(share, _SUB_BATCH_TOKENS // max(1, *lengths)))
 
 
 def resolve_device(device: str) -> str:
@@ -23,6 +38,22 @@ def resolve_device(device: str) -> str:
     import ctranslate2
 
     return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
+def thread_layout(threads: int | None, device: str) -> tuple[int, int]:
+    """(workers, threads per worker) for CTranslate2 on ``device``.
+
+    Measured on 2 cores with the default models: one decoding step is too small to
+    share between cores (2 threads on one batch decode no faster than 1), so two workers
+    that each run half of a batch on their own cores translate ~1.4x and summarise two
+    articles ~2x faster, while one long input still gets the cores its encoder can use
+    on larger machines. A GPU gets one worker.
+    """
+    if device != "cpu":
+        return 1, threads or 0
+    total = threads or os.cpu_count() or 1
+    workers = min(_CPU_WORKERS, total)
+    return workers, max(1, total // workers)
 
 
 def open_ct2(kind: str, folder: Path, name: str, **options: Any) -> tuple[Any, dict[str, Any]]:
@@ -41,13 +72,14 @@ def open_ct2(kind: str, folder: Path, name: str, **options: Any) -> tuple[Any, d
         ) from exc
     device = resolve_device(options.get("device", "cpu"))
     factory = ctranslate2.Generator if kind == "causal" else ctranslate2.Translator
+    workers, per_worker = thread_layout(options.get("threads"), device)
     try:
         model = factory(
             str(folder),
             device=device,
             compute_type=options.get("compute_type", "auto"),
-            intra_threads=options.get("threads") or 0,
-            inter_threads=1,
+            inter_threads=workers,
+            intra_threads=per_worker,
         )
     except (RuntimeError, ValueError) as exc:
         raise ModelUnavailableError(
@@ -118,23 +150,30 @@ class CT2Seq2Seq:
             self._source_prefix = [f"__{source}__"]
             self._decoder_prefix = [f"__{target}__"]
 
-    def generate(self, texts: Sequence[str], decoding: Decoding) -> list[Generated]:
-        if not texts:
-            return []
+    def _submit(self, texts: Sequence[str], decoding: Decoding) -> list[Any]:
+        """Queue one batch on the workers; returns one future per text."""
+        sources = [self._source(text) for text in texts]
         prefix = self._decoder_prefix
         # Lengths count the forced first token, as transformers' max/min_new_tokens do.
-        results = self.translator.translate_batch(
-            [self._source(text) for text in texts],
-            target_prefix=[list(prefix) for _ in texts] if prefix else None,
-            beam_size=decoding.beam_size,
-            max_decoding_length=decoding.max_new_tokens,
-            min_decoding_length=decoding.min_new_tokens or self._min_new_tokens,
-            max_input_length=0,  # never truncate silently: callers keep inputs within limits
-            **self._options,
+        return list(
+            self.translator.translate_batch(
+                sources,
+                target_prefix=[list(prefix) for _ in texts] if prefix else None,
+                beam_size=decoding.beam_size,
+                max_decoding_length=decoding.max_new_tokens,
+                min_decoding_length=decoding.min_new_tokens or self._min_new_tokens,
+                max_input_length=0,  # never truncate silently: callers keep inputs in limits
+                max_batch_size=worker_batch(self.translator, [len(s) for s in sources]),
+                asynchronous=True,
+                **self._options,
+            )
         )
+
+    def _collect(self, futures: Sequence[Any], decoding: Decoding) -> list[Generated]:
+        prefix = self._decoder_prefix
         outputs = []
-        for index, result in enumerate(results):
-            tokens = list(result.hypotheses[0])
+        for index, future in enumerate(futures):
+            tokens = list(future.result().hypotheses[0])
             if prefix and tokens[: len(prefix)] == prefix:
                 tokens = tokens[len(prefix) :]
             content = [t for t in tokens if t not in self.tokens.specials]
@@ -143,3 +182,16 @@ class CT2Seq2Seq:
             text = self.tokens.decode(content)
             outputs.append(Generated(text=" ".join(text.split()), tokens=len(content)))
         return outputs
+
+    def generate(self, texts: Sequence[str], decoding: Decoding) -> list[Generated]:
+        return self.generate_batches([(texts, decoding)])[0]
+
+    def generate_batches(
+        self, batches: Sequence[tuple[Sequence[str], Decoding]]
+    ) -> list[list[Generated]]:
+        # Everything is queued first, so that the workers never wait for Python.
+        queued = [
+            (self._submit(texts, decoding) if texts else [], decoding)
+            for texts, decoding in batches
+        ]
+        return [self._collect(futures, decoding) for futures, decoding in queued]

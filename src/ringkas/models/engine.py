@@ -65,6 +65,12 @@ class Seq2SeqEngine(Protocol):
         """Generate one output per input text, in order."""
         ...
 
+    def generate_batches(
+        self, batches: Sequence[tuple[Sequence[str], Decoding]]
+    ) -> list[list[Generated]]:
+        """Generate for several batches at once (in parallel where the engine can)."""
+        ...
+
     def task_prefix(self, task: str) -> str:
         """Text a T5-style model expects before the input for ``task`` ('' if none)."""
         ...

@@ -42,6 +42,17 @@ class Summary:
     warnings: list[Notice] = field(default_factory=list)
 
 
+@dataclass
+class _Job:
+    """One text on its way to a summary: the chunks of its current pass and their outputs."""
+
+    input_tokens: int
+    chunks: list[str]
+    first_chunks: int
+    passes: int = 1
+    outputs: list[tuple[str, int]] = field(default_factory=list)
+
+
 class Summarizer:
     """Summarise English text of any length with a seq2seq model."""
 
@@ -64,6 +75,9 @@ class Summarizer:
 
     def _chunks(self, units: Sequence[str]) -> list[str]:
         """Join consecutive units into chunks that each fit the model's input."""
+        whole = " ".join(units)
+        if self.engine.count_tokens([self.prefix + whole])[0] <= self.engine.max_input_tokens:
+            return [whole]
         pieces: list[str] = []
         for unit, cost in zip(units, self._cost(units), strict=True):
             if cost <= self.budget:
@@ -88,57 +102,79 @@ class Summarizer:
         min_new = min(length.min_tokens, input_tokens // 2, max_new)
         return Decoding(beam_size=self.beam_size, max_new_tokens=max_new, min_new_tokens=min_new)
 
-    def _run(self, chunks: Sequence[str], length: Length) -> list[tuple[str, int]]:
-        outputs: list[tuple[str, int]] = []
-        for chunk in chunks:
-            input_tokens = self._cost([chunk])[0]
-            (generated,) = self.engine.generate(
-                [self.prefix + chunk], self._decoding(length, input_tokens)
-            )
-            outputs.append((generated.text, generated.tokens))
-        return outputs
+    def _run(self, jobs: Sequence[_Job], bounds: Length) -> None:
+        """One pass over the current chunks of every job, in shared batches: chunks that
+        decode alike go to the engine together (its workers share them out)."""
+        medium = LENGTHS["medium"]
+        # Partial summaries keep enough detail for the final pass to choose from, yet are
+        # short enough that several fit in one input, so each pass shrinks the text.
+        partial_max = min(medium.max_tokens, self.budget // 4)
+        partial = Length(min(medium.min_tokens, partial_max // 2), partial_max)
+        requests: dict[Decoding, list[tuple[_Job, int, str]]] = {}
+        for job in jobs:
+            job.outputs = [("", 0)] * len(job.chunks)
+            length = bounds if len(job.chunks) == 1 else partial
+            for index, chunk in enumerate(job.chunks):
+                decoding = self._decoding(length, self._cost([chunk])[0])
+                requests.setdefault(decoding, []).append((job, index, chunk))
+        generated = self.engine.generate_batches(
+            [
+                ([self.prefix + chunk for _, _, chunk in items], decoding)
+                for decoding, items in requests.items()
+            ]
+        )
+        for items, outs in zip(requests.values(), generated, strict=True):
+            for (job, index, _), out in zip(items, outs, strict=True):
+                job.outputs[index] = (out.text, out.tokens)
 
     def summarize(self, sentences: Sequence[str], length: str = "medium") -> Summary:
         """Summarise the sentences; text too long for one pass is chunked and recombined."""
+        return self.summarize_many([sentences], length)[0]
+
+    def summarize_many(
+        self, articles: Sequence[Sequence[str]], length: str = "medium"
+    ) -> list[Summary]:
+        """Summarise several texts at once: their chunks share batches in every pass."""
         bounds = LENGTHS[length]
-        units = [s.strip() for s in sentences if s.strip()]
-        if not units:
-            raise ValueError("nothing to summarise")
-        input_tokens = sum(self._cost(units)) + self._overhead
-        chunks = self._chunks(units)
-        first_chunks = len(chunks)
-        passes = 1
-        # Partial summaries keep enough detail for the final pass to choose from, yet are
-        # short enough that several fit in one input, so each pass shrinks the text.
-        medium = LENGTHS["medium"]
-        partial_max = min(medium.max_tokens, self.budget // 4)
-        partial = Length(min(medium.min_tokens, partial_max // 2), partial_max)
-        outputs = self._run(chunks, bounds if len(chunks) == 1 else partial)
-        while len(outputs) > 1:
-            if passes >= _MAX_PASSES:
-                break
-            passes += 1
-            chunks = self._chunks([text for text, _ in outputs if text])
-            outputs = self._run(chunks, bounds if len(chunks) == 1 else partial)
-        text = " ".join(t for t, _ in outputs if t)
+        jobs: list[_Job] = []
+        for sentences in articles:
+            units = [s.strip() for s in sentences if s.strip()]
+            if not units:
+                raise ValueError("nothing to summarise")
+            chunks = self._chunks(units)
+            jobs.append(_Job(sum(self._cost(units)) + self._overhead, chunks, len(chunks)))
+        active = list(jobs)
+        while active:
+            self._run(active, bounds)
+            again = []
+            for job in active:
+                if len(job.outputs) > 1 and job.passes < _MAX_PASSES:
+                    job.passes += 1
+                    job.chunks = self._chunks([text for text, _ in job.outputs if text])
+                    again.append(job)
+            active = again
+        return [self._summary(job) for job in jobs]
+
+    def _summary(self, job: _Job) -> Summary:
+        text = " ".join(t for t, _ in job.outputs if t)
         warnings = []
-        if first_chunks > 1:
+        if job.first_chunks > 1:
             warnings.append(
                 Notice(
                     "chunked",
-                    f"the translation has {input_tokens} tokens, more than the summarizer's "
-                    f"limit of {self.engine.max_input_tokens}: it was summarised in "
-                    f"{first_chunks} chunks and the partial summaries were combined "
-                    f"in {passes - 1} more pass(es)",
+                    f"the translation has {job.input_tokens} tokens, more than the "
+                    f"summarizer's limit of {self.engine.max_input_tokens}: it was summarised "
+                    f"in {job.first_chunks} chunks and the partial summaries were combined "
+                    f"in {job.passes - 1} more pass(es)",
                 )
             )
         if not text:
             warnings.append(Notice("empty_summary", "the summarizer produced no text"))
         return Summary(
             text=text,
-            tokens=sum(n for _, n in outputs),
-            input_tokens=input_tokens,
-            chunks=first_chunks,
-            passes=passes,
+            tokens=sum(n for _, n in job.outputs),
+            input_tokens=job.input_tokens,
+            chunks=job.first_chunks,
+            passes=job.passes,
             warnings=warnings,
         )

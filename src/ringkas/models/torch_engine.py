@@ -180,6 +180,11 @@ class TorchSeq2Seq:
             config.forced_bos_token_id = self._forced_bos
         return config
 
+    def generate_batches(
+        self, batches: Sequence[tuple[Sequence[str], Decoding]]
+    ) -> list[list[Generated]]:
+        return [self.generate(texts, decoding) for texts, decoding in batches]
+
     def generate(self, texts: Sequence[str], decoding: Decoding) -> list[Generated]:
         import torch
 

@@ -11,7 +11,11 @@ from ringkas.text.chunk import split_to_fit
 # Translations are rarely more than twice as long as their source in tokens.
 _OUTPUT_RATIO = 2.0
 _OUTPUT_MARGIN = 10
-_FORCED_SPREAD = 0.9
+# Batches hold sentences within this fraction of their longest. Several batches of similar
+# lengths, all queued at once, keep every CTranslate2 worker busy, and a batch decodes
+# about as long as its longest sentence: measured on 2 cores, one article translates ~1.7x
+# faster in such batches than in one batch split between the workers.
+_SPREAD = 0.6
 
 
 @dataclass
@@ -74,8 +78,9 @@ class Translator:
         longest = max(lengths)
         if self.forced_ratio is not None:
             # Benchmarks: each output exactly as long as its sentence asks, as a real model
-            # would stop there. A batch decodes to its longest member's length (batches only
-            # hold lengths within 10% of each other); the others are cut to theirs.
+            # would stop there. The batch is the one real decoding would run; it decodes to
+            # its longest member's length (a real batch drops members as they finish, so this
+            # costs at least as much as real work) and the others are cut to theirs.
             forced = self._forced(longest, limit)
             keep = tuple(self._forced(length, limit) for length in lengths)
             return Decoding(self.beam_size, forced, forced, keep=keep)
@@ -109,12 +114,21 @@ class Translator:
         output_tokens = [0] * len(pieces)
         todo = [i for i, piece in enumerate(pieces) if piece.strip()]
         todo_lengths = [piece_lengths[i] for i in todo]
-        spread = _FORCED_SPREAD if self.forced_ratio is not None else 0.0
-        for group in batches(todo_lengths, self.max_batch_tokens, self.max_batch_size, spread):
-            indices = [todo[g] for g in group]
-            decoding = self._decoding([piece_lengths[i] for i in indices], limit)
-            generated = self.engine.generate([self.prefix + pieces[i] for i in indices], decoding)
-            for i, out in zip(indices, generated, strict=True):
+        groups = [
+            [todo[g] for g in group]
+            for group in batches(todo_lengths, self.max_batch_tokens, self.max_batch_size, _SPREAD)
+        ]
+        generated = self.engine.generate_batches(
+            [
+                (
+                    [self.prefix + pieces[i] for i in indices],
+                    self._decoding([piece_lengths[i] for i in indices], limit),
+                )
+                for indices in groups
+            ]
+        )
+        for indices, outs in zip(groups, generated, strict=True):
+            for i, out in zip(indices, outs, strict=True):
                 outputs[i] = out.text
                 output_tokens[i] = out.tokens
 
