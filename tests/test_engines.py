@@ -237,4 +237,5 @@ def test_ctranslate2_splits_threads_into_workers(tiny: TinyModels) -> None:
     assert engine.translator.num_translators == 2
     # Each worker gets a share; long inputs come in smaller sub-batches (memory).
     assert [worker_batch(engine.translator, [20] * n) for n in (1, 2, 3, 64)] == [1, 1, 2, 32]
-    assert worker_batch(engine.translator, [1000] * 8) == 2
+    assert worker_batch(engine.translator, [500] * 8) == 2
+    assert worker_batch(engine.translator, [1000] * 8) == 1

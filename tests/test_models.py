@@ -184,3 +184,16 @@ def test_summaries_made_together_equal_summaries_made_alone(
     assert [(s.chunks, s.passes) for s in together] == [(s.chunks, s.passes) for s in alone]
     assert together[1].chunks > 1  # the long one was chunked, the others were not
     assert together[0].chunks == together[2].chunks == 1
+
+
+def test_converted_models_load_side_by_side(tiny: TinyModels) -> None:
+    from ringkas.models import store
+
+    for folder in (tiny.marian, tiny.bart):
+        store.ensure(parse_model_spec(str(folder)))
+    pipe = Pipeline(translator=str(tiny.marian), summarizer=str(tiny.bart), threads=1)
+    assert pipe._both_converted()
+    pipe.load_models()
+    [result] = pipe(["Rapat berlangsung dua hari di Ambon."])
+    assert result.summary is not None
+    assert result.stats.seconds["load"] > 0  # charged once, to the first article

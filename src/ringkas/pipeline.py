@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from ringkas.check import check_summary
 from ringkas.errors import InputError, ModelUnavailableError, UsageError
 from ringkas.models.chat import Seq2SeqInstruct
 from ringkas.models.engine import Seq2SeqEngine
+from ringkas.models.hub import parse_model_spec
 from ringkas.models.loading import load_model
 from ringkas.models.registry import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
 from ringkas.models.styled import StyledSummarizer, StyledSummary
@@ -158,12 +160,17 @@ class Pipeline:
     def load_models(self) -> None:
         """Load both models now, so that a missing model or a refused style stops a run
         before any work, naming every model that is missing."""
-        errors: list[ModelUnavailableError] = []
-        for stage in ("translator", "summarizer"):
-            try:
-                getattr(self, stage)
-            except ModelUnavailableError as exc:
-                errors.append(exc)
+        start = time.perf_counter()
+        stages = ("translator", "summarizer")
+        if self._both_converted():
+            # Nothing to download or convert: CTranslate2 loads without holding the GIL,
+            # so the two models load side by side.
+            with ThreadPoolExecutor(len(stages)) as pool:
+                outcomes = list(pool.map(self._load_stage, stages))
+            self._pending_load = time.perf_counter() - start
+        else:  # downloads and conversions report progress: one at a time
+            outcomes = [self._load_stage(stage) for stage in stages]
+        errors = [outcome for outcome in outcomes if outcome is not None]
         if len(errors) == 1:
             raise errors[0]
         if errors:
@@ -176,6 +183,21 @@ class Pipeline:
                 "; ".join(error.message for error in errors),
                 hint=f"run `{command}` while online, or pass local folders",
             )
+
+    def _load_stage(self, stage: str) -> ModelUnavailableError | None:
+        try:
+            getattr(self, stage)
+        except ModelUnavailableError as exc:
+            return exc
+        return None
+
+    def _both_converted(self) -> bool:
+        if self.config.engine != "ctranslate2" or self._translator or self._summarizer:
+            return False
+        from ringkas.models import store
+
+        specs = (self.config.translator, self.config.summarizer)
+        return all(store.find(parse_model_spec(spec)) is not None for spec in specs)
 
     def _take_load_seconds(self) -> float:
         seconds, self._pending_load = self._pending_load, 0.0

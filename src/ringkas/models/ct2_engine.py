@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import math
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,9 +19,13 @@ from ringkas.models.tokenize import load_tokens
 COMPUTE_TYPES = ("auto", "int8", "int8_float16", "float16", "float32")
 _NLLB_CODES = {"id": "ind_Latn", "en": "eng_Latn"}
 _CPU_WORKERS = 2
-# Attention over a batch grows with its token count squared: sub-batches of at most this
-# many input tokens keep a folder of long articles within ~1 GB with the default models.
-_SUB_BATCH_TOKENS = 2048
+# A sub-batch's memory (attention, the decoder's cache of encoder states for every beam)
+# grows with its tokens: at most this many input tokens per sub-batch keeps a folder of long
+# articles within ~1 GB with the default models (8 articles: 1,102 MB with 2048, 919 MB with
+# 1024, at ~5% more time).
+_SUB_BATCH_TOKENS = 1024
+_M_ARENA_MAX = -8  # glibc's mallopt parameter
+_ARENAS = 1
 
 
 def worker_batch(model: Any, lengths: Sequence[int]) -> int:
@@ -56,6 +62,23 @@ def thread_layout(threads: int | None, device: str) -> tuple[int, int]:
     return workers, max(1, total // workers)
 
 
+def limit_malloc_arenas() -> None:
+    """Have glibc's malloc share MALLOC_ARENA_MAX arenas among CTranslate2's worker threads
+    instead of one (or more) per thread, unless the user set the variable.
+
+    Each worker's large, short-lived buffers otherwise stay reserved in its own arena:
+    measured on a folder of 8 articles with the default models, peak memory fell from
+    919 MB to 741 MB with no loss of speed. Other C libraries: nothing to do.
+    """
+    if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(_M_ARENA_MAX, _ARENAS)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def open_ct2(kind: str, folder: Path, name: str, **options: Any) -> tuple[Any, dict[str, Any]]:
     """A CTranslate2 ``Translator`` or ``Generator`` for a converted folder, and its info.
 
@@ -71,6 +94,7 @@ def open_ct2(kind: str, folder: Path, name: str, **options: Any) -> tuple[Any, d
             hint="convert it with `ringkas models import PATH`",
         ) from exc
     device = resolve_device(options.get("device", "cpu"))
+    limit_malloc_arenas()  # before the workers start
     factory = ctranslate2.Generator if kind == "causal" else ctranslate2.Translator
     workers, per_worker = thread_layout(options.get("threads"), device)
     try:
