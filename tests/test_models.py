@@ -168,9 +168,7 @@ def test_text_that_fits_the_summarizer_is_never_chunked(tiny: TinyModels) -> Non
 
 
 @pytest.mark.parametrize("engine", ["torch", "ctranslate2"])
-def test_summaries_made_together_equal_summaries_made_alone(
-    tiny: TinyModels, engine: str
-) -> None:
+def test_summaries_made_together_equal_summaries_made_alone(tiny: TinyModels, engine: str) -> None:
     settings = Settings(engine=engine, threads=2, beam_size=1)
     summarizer = Summarizer(load_engine(str(tiny.bart), settings), beam_size=1)
     articles = [
