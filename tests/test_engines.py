@@ -42,7 +42,8 @@ def float32_folders(tiny: TinyModels, tmp_path_factory: pytest.TempPathFactory) 
     """Unquantised conversions, so greedy search can be compared token for token."""
     root = tmp_path_factory.mktemp("ct2-float32")
     folders = {}
-    for name, folder in (("marian", tiny.marian), ("bart", tiny.bart), ("t5", tiny.t5)):
+    models = (("marian", tiny.marian), ("bart", tiny.bart), ("t5", tiny.t5), ("m2m", tiny.m2m))
+    for name, folder in models:
         folders[name] = root / name
         convert_checkpoint(folder, folders[name], quantization="float32", source={"name": name})
     return folders
@@ -54,6 +55,7 @@ def float32_folders(tiny: TinyModels, tmp_path_factory: pytest.TempPathFactory) 
         ("marian", SENTENCES, ""),
         ("bart", ENGLISH, ""),
         ("t5", ENGLISH, "summarize: "),
+        ("m2m", SENTENCES, ""),
     ],
 )
 def test_engines_give_the_same_greedy_tokens(
@@ -61,6 +63,8 @@ def test_engines_give_the_same_greedy_tokens(
 ) -> None:
     reference = TorchSeq2Seq(getattr(tiny, model), model, threads=1)
     fast = CT2Seq2Seq(float32_folders[model], model, compute_type="float32", threads=1)
+    for engine in (reference, fast):
+        engine.set_languages("id", "en")  # M2M100: __id__ text </s>, decoded after __en__
     inputs = [prefix + text for text in texts]
     assert fast.count_tokens(inputs) == reference.count_tokens(inputs)
     assert fast.task_prefix("summarization") == reference.task_prefix("summarization")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,19 @@ def test_m2m100_translator_gets_its_language_codes(tiny: TinyModels) -> None:
     assert result.sentences[0].translation
     assert "__en__" not in result.translation  # the forced target token is not text
     assert engine.max_input_tokens == 256
+
+
+def test_m2m100_runs_on_the_default_engine(tiny: TinyModels) -> None:
+    """Converted despite transformers 5 no longer listing its language tokens, and read
+    with sentencepiece alone (it has no tokenizer.json)."""
+    pipe = Pipeline(translator=str(tiny.m2m), threads=1)
+    [result] = pipe.translate(["Rapat berlangsung dua hari di Ambon."])
+    engine = pipe.translator.engine
+    assert engine.engine == "ctranslate2"
+    assert engine._source("Rapat")[0] == "__id__"
+    assert engine._decoder_prefix == ["__en__"]
+    assert result.sentences[0].translation
+    assert not re.search(r"__[a-z]{2,3}__", result.translation)  # language tokens aren't text
 
 
 def test_text_that_fits_the_summarizer_is_never_chunked(tiny: TinyModels) -> None:

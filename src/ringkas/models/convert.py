@@ -94,7 +94,8 @@ def _describe(folder: Path, out: Path, tokenizer: Any, quantization: str) -> dic
         "kind": "causal" if causal else "seq2seq",
         "model_type": config.model_type,
         "quantization": quantization,
-        "tokenizer": "marian" if (out / "source.spm").is_file() else "tokenizers",
+        "tokenizer": _tokenizer_kind(out),
+        "unk_token": tokenizer.unk_token,
         "max_input_tokens": input_limit(
             getattr(config, "max_position_embeddings", None),
             getattr(config, "n_positions", None),
@@ -123,6 +124,49 @@ def _describe(folder: Path, out: Path, tokenizer: Any, quantization: str) -> dic
     }
 
 
+def _tokenizer_kind(out: Path) -> str:
+    """Which of ringkas's own tokenizers reads the files ``save_pretrained`` wrote."""
+    if (out / "source.spm").is_file():
+        return "marian"
+    if not (out / "tokenizer.json").is_file() and (out / "sentencepiece.bpe.model").is_file():
+        return "sentencepiece"
+    return "tokenizers"
+
+
+def _id_order_vocabulary(model: Any, tokenizer: Any) -> list[str]:
+    """Every token id's token, in id order; ids the tokenizer cannot name (M2M100's
+    "madeup" padding words) get M2M100's own names for them."""
+    tokens: list[str] = tokenizer.convert_ids_to_tokens(list(range(model.config.vocab_size)))
+    madeup = 0
+    for index, token in enumerate(tokens):
+        if token is None or (token == tokenizer.unk_token and index != tokenizer.unk_token_id):
+            tokens[index] = f"madeupword{madeup}"
+            madeup += 1
+    return tokens
+
+
+def _fix_m2m100_vocabulary() -> None:
+    """CTranslate2 finds M2M100's language tokens (__en__, ...) in the tokenizer's
+    ``additional_special_tokens``, which transformers 5 no longer lists, and then fails
+    with "vocabulary has size N but the model expected N+100". Where its vocabulary comes
+    out short, use every id's token in id order instead."""
+    from ctranslate2.converters import transformers as ct2_transformers
+
+    loader = getattr(ct2_transformers, "M2M100Loader", None)
+    if loader is None or getattr(loader, "_ringkas_fixed", False):
+        return
+    original = loader.get_vocabulary
+
+    def get_vocabulary(self: Any, model: Any, tokenizer: Any) -> list[str]:
+        tokens: list[str] = original(self, model, tokenizer)
+        if len(tokens) == model.config.vocab_size:
+            return tokens
+        return _id_order_vocabulary(model, tokenizer)
+
+    loader.get_vocabulary = get_vocabulary
+    loader._ringkas_fixed = True
+
+
 def convert_checkpoint(
     folder: Path, dest: Path, *, quantization: str = "int8", source: dict[str, Any]
 ) -> dict[str, Any]:
@@ -135,6 +179,7 @@ def convert_checkpoint(
     if quantization not in QUANTIZATIONS:
         raise ValueError(f"quantization must be one of {', '.join(QUANTIZATIONS)}")
     quiet_transformers()
+    _fix_m2m100_vocabulary()
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".convert-", dir=dest.parent) as tmp:
         staged, out = Path(tmp) / "checkpoint", Path(tmp) / "ct2"

@@ -1,8 +1,9 @@
 """Tokenizers for the CTranslate2 engine: sentencepiece or `tokenizers`, never transformers.
 
 They reproduce what the transformers tokenizers of the same checkpoints do, from the files
-``save_pretrained()`` writes: Marian's ``source.spm``/``target.spm``/``vocab.json``, and
-``tokenizer.json`` for every other model (BART, T5, PEGASUS, M2M100, NLLB).
+``save_pretrained()`` writes: Marian's ``source.spm``/``target.spm``/``vocab.json``,
+M2M100's ``sentencepiece.bpe.model``/``vocab.json``, and ``tokenizer.json`` for every other
+model (BART, T5, PEGASUS, NLLB).
 """
 
 from __future__ import annotations
@@ -47,6 +48,38 @@ class MarianTokens:
         return str(self._target.decode_pieces(pieces)).replace("\u2581", " ")
 
 
+class SentencePieceTokens:
+    """M2M100-style: sentencepiece pieces looked up in vocab.json (unknown ones are <unk>);
+    language tokens are added by the engine, not here."""
+
+    def __init__(self, folder: Path, specials: Sequence[str], eos: str, unk: str) -> None:
+        import sentencepiece
+
+        model = folder / "sentencepiece.bpe.model"
+        self._pieces = sentencepiece.SentencePieceProcessor(model_file=str(model))
+        self._vocab = set(json.loads((folder / "vocab.json").read_text(encoding="utf-8")))
+        # The language tokens (__en__, ...) are in CTranslate2's vocabulary only; none is text.
+        ct2_vocabulary = json.loads((folder / "shared_vocabulary.json").read_text("utf-8"))
+        languages = {t for t in ct2_vocabulary if _is_language(t)}
+        self.specials = frozenset(specials) | languages
+        self.eos = eos
+        self._unk = unk
+
+    def encode(self, text: str, *, specials: bool = True) -> list[str]:
+        pieces = self._pieces.encode(text, out_type=str)
+        tokens = [p if p in self._vocab else self._unk for p in pieces]
+        return [*tokens, self.eos] if specials else tokens
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        pieces = [t for t in tokens if t not in self.specials]
+        return str(self._pieces.decode_pieces(pieces))
+
+
+def _is_language(token: str) -> bool:
+    """M2M100's language tokens look like __en__ or __ast__."""
+    return 4 < len(token) <= 7 and token.startswith("__") and token.endswith("__")
+
+
 class HubTokens:
     """Any model whose tokenizer is saved as tokenizer.json (its post-processor adds specials)."""
 
@@ -70,4 +103,7 @@ def load_tokens(folder: Path, info: dict) -> TokenTexts:
     """The tokenizer a converted model folder was saved with."""
     if info["tokenizer"] == "marian":
         return MarianTokens(folder)
+    if info["tokenizer"] == "sentencepiece":
+        unk = info.get("unk_token") or "<unk>"
+        return SentencePieceTokens(folder, info["special_tokens"], info["eos_token"], unk)
     return HubTokens(folder, info["special_tokens"], info["eos_token"])

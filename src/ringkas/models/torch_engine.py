@@ -205,6 +205,8 @@ class TorchSeq2Seq:
         special = set(self.tokenizer.all_special_ids)
         if self._forced_bos is not None:  # the target-language token of M2M100/NLLB
             special.add(self._forced_bos)
+            # M2M100 keeps its language tokens outside the special tokens: none is text.
+            special.update(getattr(self.tokenizer, "lang_token_to_id", {}).values())
         results = []
         for index, ids in enumerate(output.tolist()):
             content = [i for i in ids if i not in special]
