@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from conftest import NONET, REPO, SEED, TinyModels
 from ringkas.cli import cli
 from ringkas.errors import ExitCode
+from ringkas.pipeline import GROUP_SIZE
 
 ARTICLE = SEED.read_text(encoding="utf-8")
 
@@ -349,6 +350,8 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_completes(tiny: TinyModels, tmp_path: 
     assert "not started" in stderr.decode()
     done_first = _valid_outputs(out)
     assert 1 <= len(done_first) < 40
+    # The group of articles in progress (they share batches) was finished, none beyond it.
+    assert len(done_first) % GROUP_SIZE == 0
     assert not list(out.glob(".*.tmp"))
 
     report = tmp_path / "report.json"

@@ -144,7 +144,9 @@ class _Stop:
         if self.event.is_set():
             raise KeyboardInterrupt
         self.event.set()
-        self.say("interrupted: finishing the current article (Ctrl-C again to stop at once)")
+        self.say(
+            "interrupted: finishing the articles in progress (Ctrl-C again to stop at once)"
+        )
 
     @property
     def requested(self) -> bool:
@@ -257,9 +259,9 @@ class Job:
                     key = keys.pop(id(document), None) if document is not None else None
                     self._handle(document, outcome, key, sink)
                     progress.advance()
-                    if stop.requested:
-                        interrupted = True
-                        break
+                # Once stopped, the inputs end: the articles already in progress (a group
+                # that shares batches) are finished and written, and nothing new starts.
+                interrupted = stop.requested
             except KeyboardInterrupt:
                 interrupted = True
             finally:
