@@ -144,9 +144,7 @@ class _Stop:
         if self.event.is_set():
             raise KeyboardInterrupt
         self.event.set()
-        self.say(
-            "interrupted: finishing the articles in progress (Ctrl-C again to stop at once)"
-        )
+        self.say("interrupted: finishing the articles in progress (Ctrl-C again to stop at once)")
 
     @property
     def requested(self) -> bool:
