@@ -416,8 +416,10 @@ class Pipeline:
     ) -> Iterator[tuple[Document | None, Result | InputError]]:
         """Yield each document with its result, or the input error that stopped it, in order.
 
-        The sentences of up to ``group_size`` articles share translation batches, which
-        keeps batches full on a folder of short news items. A bad article costs only itself;
+        Up to ``group_size`` articles are worked on together: their sentences share
+        translation batches and their summaries are made side by side, which keeps batches
+        full and every worker busy. Their results come once the group is done (or the
+        documents end). A bad article costs only itself;
         model errors (missing model, ...) propagate. An :class:`InputError` among the
         documents (an input that could not even be read) is passed through in its place.
         """
