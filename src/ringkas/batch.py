@@ -10,7 +10,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from queue import Empty, Queue
+from typing import Any, TypeVar
 
 from ringkas.errors import ExitCode, InputError, UsageError
 from ringkas.export import write_atomic
@@ -26,7 +27,7 @@ from ringkas.outputs import (
     plan_outputs,
     text_hash,
 )
-from ringkas.pipeline import Document, Pipeline
+from ringkas.pipeline import FLUSH, Document, Flush, Pipeline
 from ringkas.progress import Progress
 from ringkas.result import Result
 from ringkas.sources import (
@@ -151,6 +152,43 @@ class _Stop:
         return self.event.is_set()
 
 
+T = TypeVar("T")
+_DONE = object()
+
+
+def read_ahead(items: Iterator[T], limit: int = 64) -> Iterator[T | Flush]:
+    """Read ``items`` in a background thread; whenever the next one is not there yet, put
+    :data:`FLUSH` first, so the articles already read are done and answered instead of
+    waiting for a full group (at most ``limit`` items are read ahead)."""
+    queue: Queue[Any] = Queue(maxsize=limit)
+
+    def reader() -> None:
+        try:
+            for item in items:
+                queue.put(item)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            queue.put(_Raised(exc))
+        queue.put(_DONE)
+
+    threading.Thread(target=reader, name="ringkas-read-ahead", daemon=True).start()
+    while True:
+        try:
+            item = queue.get_nowait()
+        except Empty:
+            yield FLUSH
+            item = queue.get()
+        if item is _DONE:
+            return
+        if isinstance(item, _Raised):
+            raise item.error
+        yield item
+
+
+@dataclass
+class _Raised:
+    error: BaseException
+
+
 class Job:
     """Runs a pipeline over inputs and sends each outcome to a sink."""
 
@@ -183,10 +221,12 @@ class Job:
                 if path != STDIN and Path(path).resolve() == target:
                     raise UsageError(f"the output file {options.output} is also an input")
 
-    def _jsonl_documents(self, paths: tuple[str, ...]) -> Iterator[Document | InputError]:
+    def _jsonl_documents(self, paths: tuple[str, ...]) -> Iterator[Document | InputError | Flush]:
         for path in paths or (STDIN,):
             if path == STDIN:
-                yield from read_jsonl(sys.stdin.buffer, max_bytes=self.options.max_bytes)
+                # A producer may wait for each answer before it writes the next line.
+                lines = read_jsonl(sys.stdin.buffer, max_bytes=self.options.max_bytes)
+                yield from read_ahead(lines)
                 continue
             try:
                 with open(path, "rb") as handle:
@@ -307,7 +347,9 @@ class Job:
                 keys[id(document)] = (planned, item.source, input_hash)
             yield document
 
-    def _from_jsonl(self, paths: tuple[str, ...], stop: _Stop) -> Iterator[Document | InputError]:
+    def _from_jsonl(
+        self, paths: tuple[str, ...], stop: _Stop
+    ) -> Iterator[Document | InputError | Flush]:
         for entry in self._jsonl_documents(paths):
             if stop.requested:
                 return

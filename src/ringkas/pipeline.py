@@ -28,6 +28,17 @@ StageCallback = Callable[[str], None]
 # Articles whose sentences are translated together: enough to fill batches with short news
 # items, few enough that a Ctrl-C or a failure never costs much.
 GROUP_SIZE = 8
+
+
+class Flush:
+    """Among the documents given to :meth:`Pipeline.process`: work on the articles gathered
+    so far now instead of waiting for a full group (for a stream that awaits its answers)."""
+
+    def __repr__(self) -> str:
+        return "FLUSH"
+
+
+FLUSH = Flush()
 # Seq2seq families trained to follow written instructions (flan-t5 and its kin).
 INSTRUCTABLE_SEQ2SEQ = frozenset({"t5", "mt5", "umt5"})
 # English is passed through untranslated only when the detector is this sure (short texts
@@ -409,7 +420,7 @@ class Pipeline:
 
     def process(
         self,
-        documents: Iterable[Document | str | InputError],
+        documents: Iterable[Document | str | InputError | Flush],
         *,
         summarize: bool = True,
         group_size: int = GROUP_SIZE,
@@ -419,7 +430,7 @@ class Pipeline:
         Up to ``group_size`` articles are worked on together: their sentences share
         translation batches and their summaries are made side by side, which keeps batches
         full and every worker busy. Their results come once the group is done (or the
-        documents end). A bad article costs only itself;
+        documents end, or :data:`FLUSH` comes among them). A bad article costs only itself;
         model errors (missing model, ...) propagate. An :class:`InputError` among the
         documents (an input that could not even be read) is passed through in its place.
         """
@@ -428,8 +439,15 @@ class Pipeline:
         if summarize:
             self.load_models()
         group: list[Document | InputError] = []
-        for index, item in enumerate(documents):
+        index = 0
+        for item in documents:
+            if isinstance(item, Flush):
+                if group:
+                    yield from self._process_group(group, summarize)
+                    group = []
+                continue
             group.append(item if isinstance(item, InputError) else _as_document(item, index))
+            index += 1
             if len(group) >= group_size:
                 yield from self._process_group(group, summarize)
                 group = []
