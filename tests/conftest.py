@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -21,6 +23,19 @@ NONET = Path(__file__).resolve().parent / "nonet"
 NETWORK_MARKER = "RINGKAS-TEST: network access attempted"
 
 _attempts: list[str] = []
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """Import benchmarks/<name>.py, which is a script rather than a package module."""
+    module_name = f"_ringkas_benchmark_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, REPO / "benchmarks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
 
 
 def _refuse(*args: object, **kwargs: object) -> None:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS
 from ringkas.check import SourceIndex, check_summary, split_sentences
-
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
 

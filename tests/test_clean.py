@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
-import pytest
-
+from conftest import SEED, load_benchmark
 from ringkas.text import CleanedArticle, clean_article, normalize_whitespace, split_sentences
-
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
-SEED = REPO / "examples" / "articles" / "maluku-kumkm.txt"
-
-
-@pytest.fixture
-def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS} (a user's clone has no ../shared)")
-    return CORPUS
 
 
 def article(corpus: Path, name: str) -> str:
@@ -34,19 +19,6 @@ def kinds(result: CleanedArticle) -> list[str]:
 
 def removed_texts(result: CleanedArticle, kind: str) -> list[str]:
     return [item["text"] for item in result.removed if item["kind"] == kind]
-
-
-def load_benchmark(name: str) -> ModuleType:
-    """Import benchmarks/<name>.py, which is a script rather than a package module."""
-    module_name = f"_ringkas_benchmark_{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, REPO / "benchmarks" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- the seed article ----------------------------------------------------------------------

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from conftest import SEED, load_benchmark
 from ringkas.text import (
     paragraph_spans,
     sentence_spans,
@@ -17,33 +15,9 @@ from ringkas.text import (
     split_sentences,
 )
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
-SEED = REPO / "examples" / "articles" / "maluku-kumkm.txt"
-
 
 def sentences(text: str, **options: bool) -> list[str]:
     return [piece.strip() for piece in split_sentences(text, **options)]
-
-
-@pytest.fixture
-def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS} (a user's clone has no ../shared)")
-    return CORPUS
-
-
-def load_benchmark(name: str) -> ModuleType:
-    """Import benchmarks/<name>.py, which is a script rather than a package module."""
-    module_name = f"_ringkas_benchmark_{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, REPO / "benchmarks" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- the offsets contract ----------------------------------------------------------------

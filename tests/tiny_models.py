@@ -32,6 +32,18 @@ Residents were asked to stay calm and to follow official information about the q
 """
 
 
+# The dimensions of every tiny Marian/BART/M2M100 fixture: small enough to build in ~1 s.
+TINY_SEQ2SEQ = {
+    "d_model": 16,
+    "encoder_layers": 1,
+    "decoder_layers": 1,
+    "encoder_attention_heads": 2,
+    "decoder_attention_heads": 2,
+    "encoder_ffn_dim": 32,
+    "decoder_ffn_dim": 32,
+}
+
+
 def _sentences(text: str) -> list[str]:
     return [line.strip() for line in text.replace(". ", ".\n").splitlines() if line.strip()]
 
@@ -101,13 +113,7 @@ def build_marian(folder: Path, *, max_positions: int = 256) -> Path:
     )
     config = MarianConfig(
         vocab_size=pad + 1,
-        d_model=16,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
+        **TINY_SEQ2SEQ,
         max_position_embeddings=max_positions,
         pad_token_id=pad,
         decoder_start_token_id=pad,
@@ -151,13 +157,7 @@ def build_bart(folder: Path, *, max_positions: int = 256) -> Path:
     (folder / "tokenizer_config.json").write_text(json.dumps({"model_max_length": max_positions}))
     config = BartConfig(
         vocab_size=bpe.get_vocab_size(),
-        d_model=16,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
+        **TINY_SEQ2SEQ,
         max_position_embeddings=max_positions,
         pad_token_id=1,
         bos_token_id=0,
@@ -256,13 +256,7 @@ def build_m2m(folder: Path) -> Path:
     vocab_size = max(tokenizer.lang_code_to_id.values()) + 1 + 8
     config = M2M100Config(
         vocab_size=vocab_size,
-        d_model=16,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
+        **TINY_SEQ2SEQ,
         max_position_embeddings=256,
         pad_token_id=1,
         bos_token_id=0,
