@@ -113,7 +113,10 @@ def _describe(folder: Path, out: Path, tokenizer: Any, quantization: str) -> dic
         or [tokenizer.eos_token],
         "bos_token": tokenizer.bos_token,
         "chat_template": getattr(tokenizer, "chat_template", None) if causal else None,
-        "special_tokens": sorted(set(tokenizer.all_special_tokens)),
+        # M2M100 keeps its language tokens (__en__, ...) outside the special tokens; none is text.
+        "special_tokens": sorted(
+            set(tokenizer.all_special_tokens) | set(getattr(tokenizer, "lang_token_to_id", {}))
+        ),
         "generation": {
             "no_repeat_ngram_size": generation.no_repeat_ngram_size or 0,
             "length_penalty": generation.length_penalty if generation.length_penalty else 1.0,

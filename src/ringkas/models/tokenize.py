@@ -50,7 +50,7 @@ class MarianTokens:
 
 class SentencePieceTokens:
     """M2M100-style: sentencepiece pieces looked up in vocab.json (unknown ones are <unk>);
-    language tokens are added by the engine, not here."""
+    language tokens are added by the engine, not here, and are among ``specials``."""
 
     def __init__(self, folder: Path, specials: Sequence[str], eos: str, unk: str) -> None:
         import sentencepiece
@@ -58,10 +58,7 @@ class SentencePieceTokens:
         model = folder / "sentencepiece.bpe.model"
         self._pieces = sentencepiece.SentencePieceProcessor(model_file=str(model))
         self._vocab = set(json.loads((folder / "vocab.json").read_text(encoding="utf-8")))
-        # The language tokens (__en__, ...) are in CTranslate2's vocabulary only; none is text.
-        ct2_vocabulary = json.loads((folder / "shared_vocabulary.json").read_text("utf-8"))
-        languages = {t for t in ct2_vocabulary if _is_language(t)}
-        self.specials = frozenset(specials) | languages
+        self.specials = frozenset(specials)  # language tokens included
         self.eos = eos
         self._unk = unk
 
@@ -73,11 +70,6 @@ class SentencePieceTokens:
     def decode(self, tokens: Sequence[str]) -> str:
         pieces = [t for t in tokens if t not in self.specials]
         return str(self._pieces.decode_pieces(pieces))
-
-
-def _is_language(token: str) -> bool:
-    """M2M100's language tokens look like __en__ or __ast__."""
-    return 4 < len(token) <= 7 and token.startswith("__") and token.endswith("__")
 
 
 class HubTokens:
