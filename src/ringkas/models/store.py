@@ -82,10 +82,13 @@ def content_hash(folder: Path) -> str:
         memo = json.loads(memo_path.read_text("utf-8"))
     except (OSError, ValueError):
         memo = {}
+    before = dict(memo)
     files = sorted({f for pattern in _CONTENT_FILES for f in folder.glob(pattern) if f.is_file()})
     digest = hashlib.sha256()
     for item in files:
         digest.update(f"{item.name}\0{_file_hash(item, memo)}\n".encode())
+    if memo == before:
+        return digest.hexdigest()  # every file was known: nothing new to remember
     try:
         memo_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = memo_path.with_suffix(f".{os.getpid()}.tmp")
