@@ -11,10 +11,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 from tiny_models import build_all
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "nonet"))
+from ringkas_loopback import is_loopback
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -38,24 +42,33 @@ def load_benchmark(name: str) -> ModuleType:
     return module
 
 
-def _refuse(*args: object, **kwargs: object) -> None:
-    _attempts.append(repr(args[1:2] or args[:1]))
-    raise OSError("network access is disabled in ringkas tests")
+def _guarded(original: Any, position: int) -> Any:
+    """``original`` for loopback targets (the tests' own servers); anything else is refused
+    and recorded, so that a test fails even when the code swallowed the error."""
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        target = args[position] if len(args) > position else kwargs.get("host")
+        if is_loopback(target):
+            return original(*args, **kwargs)
+        _attempts.append(repr(target))
+        raise OSError("network access is disabled in ringkas tests")
+
+    return guarded
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _no_network() -> Iterator[None]:
-    """Every socket connection fails; see _network_attempts_fail_the_test."""
+    """Every socket connection fails except to loopback; see _network_attempts_fail_the_test."""
     saved = (
         socket.socket.connect,
         socket.socket.connect_ex,
         socket.create_connection,
         socket.getaddrinfo,
     )
-    socket.socket.connect = _refuse  # type: ignore[method-assign,assignment]
-    socket.socket.connect_ex = _refuse  # type: ignore[method-assign,assignment]
-    socket.create_connection = _refuse  # type: ignore[assignment]
-    socket.getaddrinfo = _refuse  # type: ignore[assignment]
+    socket.socket.connect = _guarded(saved[0], 1)  # type: ignore[method-assign]
+    socket.socket.connect_ex = _guarded(saved[1], 1)  # type: ignore[method-assign]
+    socket.create_connection = _guarded(saved[2], 0)  # type: ignore[assignment]
+    socket.getaddrinfo = _guarded(saved[3], 0)  # type: ignore[assignment]
     yield
     (
         socket.socket.connect,

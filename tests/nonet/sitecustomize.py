@@ -1,17 +1,29 @@
-"""Loaded by CLI subprocesses in tests (via PYTHONPATH): any network attempt fails loudly."""
+"""Loaded by CLI subprocesses in tests (via PYTHONPATH): any network attempt fails loudly.
+
+Loopback (127.0.0.1, ::1, localhost) stays open: the tests' own stand-in servers (a Hub-shaped
+server, a web server) listen there. Any other address is refused.
+"""
 
 import socket
 import sys
 
+from ringkas_loopback import is_loopback
+
 MARKER = "RINGKAS-TEST: network access attempted"
 
 
-def _refuse(*args, **kwargs):
-    sys.stderr.write(f"{MARKER}: {args[1:2]}\n")
-    raise OSError("network access is disabled in ringkas tests")
+def _guard(original, position):
+    def guarded(*args, **kwargs):
+        target = args[position] if len(args) > position else kwargs.get("host")
+        if is_loopback(target):
+            return original(*args, **kwargs)
+        sys.stderr.write(f"{MARKER}: {target!r}\n")
+        raise OSError("network access is disabled in ringkas tests")
+
+    return guarded
 
 
-socket.socket.connect = _refuse  # type: ignore[method-assign]
-socket.socket.connect_ex = _refuse  # type: ignore[method-assign]
-socket.create_connection = _refuse  # type: ignore[assignment]
-socket.getaddrinfo = _refuse  # type: ignore[assignment]
+socket.socket.connect = _guard(socket.socket.connect, 1)  # type: ignore[method-assign]
+socket.socket.connect_ex = _guard(socket.socket.connect_ex, 1)  # type: ignore[method-assign]
+socket.create_connection = _guard(socket.create_connection, 0)  # type: ignore[assignment]
+socket.getaddrinfo = _guard(socket.getaddrinfo, 0)  # type: ignore[assignment]
