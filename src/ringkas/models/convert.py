@@ -16,6 +16,7 @@ from typing import Any
 
 from ringkas import __version__
 from ringkas.errors import ModelUnavailableError
+from ringkas.models.custom_code import refuse_custom_code
 from ringkas.models.engine import input_limit, summarization_prefix
 
 INFO_FILE = "ringkas.json"
@@ -70,7 +71,7 @@ def _describe(folder: Path, out: Path, tokenizer: Any, quantization: str) -> dic
     """What the CTranslate2 engine needs to know about the model, from its configs."""
     from transformers import AutoConfig, GenerationConfig
 
-    config = AutoConfig.from_pretrained(folder)
+    config = AutoConfig.from_pretrained(folder, trust_remote_code=False)
     try:
         generation = GenerationConfig.from_pretrained(folder)
     except OSError:
@@ -170,17 +171,36 @@ def _fix_m2m100_vocabulary() -> None:
     loader._ringkas_fixed = True
 
 
+def _safe_converter_class() -> Any:
+    """CTranslate2's converter, loading with ``trust_remote_code=False`` and safetensors
+    only (its own loaders pass neither unless asked to trust code)."""
+    from ctranslate2.converters import TransformersConverter
+
+    class SafeConverter(TransformersConverter):
+        def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            kwargs.update(trust_remote_code=False, use_safetensors=True)
+            return model_class.from_pretrained(model_name_or_path, **kwargs)
+
+        def load_tokenizer(
+            self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any
+        ) -> Any:
+            kwargs["trust_remote_code"] = False
+            return tokenizer_class.from_pretrained(model_name_or_path, **kwargs)
+
+    return SafeConverter
+
+
 def convert_checkpoint(
     folder: Path, dest: Path, *, quantization: str = "int8", source: dict[str, Any]
 ) -> dict[str, Any]:
     """Convert ``folder`` into ``dest`` (created atomically); returns the recorded info."""
-    from ctranslate2.converters import TransformersConverter
     from transformers import AutoTokenizer
 
     from ringkas.models.torch_engine import quiet_transformers
 
     if quantization not in QUANTIZATIONS:
         raise ValueError(f"quantization must be one of {', '.join(QUANTIZATIONS)}")
+    refuse_custom_code(folder, str(source.get("name", folder)))
     quiet_transformers()
     _fix_m2m100_vocabulary()
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -188,7 +208,7 @@ def convert_checkpoint(
         staged, out = Path(tmp) / "checkpoint", Path(tmp) / "ct2"
         _stage_checkpoint(folder, staged)
         try:
-            TransformersConverter(str(staged)).convert(
+            _safe_converter_class()(str(staged)).convert(
                 str(out), quantization=quantization, force=True
             )
         except (ValueError, KeyError, NotImplementedError, AttributeError) as exc:
@@ -196,7 +216,7 @@ def convert_checkpoint(
                 f"{source.get('name', folder)} cannot be converted for CTranslate2: {exc}",
                 hint="use --engine torch for this model",
             ) from exc
-        tokenizer = AutoTokenizer.from_pretrained(folder)
+        tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
         tokenizer.save_pretrained(out)
         for name in _KEEP_FILES:
             if (folder / name).is_file():

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ringkas.errors import ModelUnavailableError
+from ringkas.models.custom_code import refuse_custom_code
 from ringkas.models.registry import KNOWN_MODELS, pinned_revision
 
 # Weights are taken from safetensors only: pickled .bin/.pt/.ckpt files are never fetched
@@ -85,6 +86,7 @@ def _check_folder(folder: Path, spec: ModelSpec) -> Path:
             f"model folder {spec.spec!r} has no config.json",
             hint="save the model there with save_pretrained(), or pass another folder",
         )
+    refuse_custom_code(folder, spec.label)
     if not any(folder.glob("*.safetensors")):
         raise ModelUnavailableError(
             f"model {spec.label!r} has no safetensors weights (ringkas never loads pickled "

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ringkas.errors import ModelUnavailableError, UsageError
+from ringkas.models.custom_code import never_prompt_for_code, refuse_custom_code
 from ringkas.models.engine import Decoding, Generated, input_limit, summarization_prefix
 
 # Multilingual translators name languages by special tokens: NLLB by FLORES-200 codes,
@@ -21,6 +22,7 @@ def quiet_transformers() -> None:
 
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
+    never_prompt_for_code()
 
 
 def resolve_device(device: str) -> str:
@@ -65,15 +67,18 @@ def open_torch(
     import torch
     import transformers
 
+    refuse_custom_code(folder, name)
     quiet_transformers()
     if threads:
         torch.set_num_threads(threads)
     device = resolve_device(device)
     compute_type = torch_compute_type(compute_type, device)
     try:
-        config = transformers.AutoConfig.from_pretrained(folder)
-        tokenizer = transformers.AutoTokenizer.from_pretrained(folder)
-        model = getattr(transformers, auto_class).from_pretrained(folder, use_safetensors=True)
+        config = transformers.AutoConfig.from_pretrained(folder, trust_remote_code=False)
+        tokenizer = transformers.AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
+        model = getattr(transformers, auto_class).from_pretrained(
+            folder, use_safetensors=True, trust_remote_code=False
+        )
     except (OSError, ValueError, KeyError) as exc:
         kind = "a chat model" if "Causal" in auto_class else "an encoder-decoder model"
         raise ModelUnavailableError(
