@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ringkas.check import check_summary, split_sentences
-from ringkas.check.facts import Amount, Clock, DateValue, Weekday
 from ringkas.check.numbers import parse_literal, words_value
 from ringkas.check.quantities import find_mentions
+from ringkas.check.values import Amount, Clock, DateValue, Weekday
 
 SEED = Path(__file__).resolve().parents[1] / "examples" / "articles" / "maluku-kumkm.txt"
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, SEED
-from ringkas.cli_prompts import prompts
+from ringkas.cli.prompts import prompts
 from ringkas.errors import ExitCode, UsageError
 from ringkas.prompts import (
     ARTICLE_CLOSE,

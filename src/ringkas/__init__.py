@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ringkas._version import __version__
 
 __all__ = [
     "Document",

@@ -20,8 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from ringkas.errors import UsageError
-from ringkas.models.registry import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
-from ringkas.settings import COMPUTE_TYPES, DEFAULT_BEAM, DEVICES, ENGINES, LENGTHS
+from ringkas.settings import (
+    COMPUTE_TYPES,
+    DEFAULT_BEAM,
+    DEFAULT_SUMMARIZER,
+    DEFAULT_TRANSLATOR,
+    DEVICES,
+    ENGINES,
+    LENGTHS,
+)
 
 CONFIG_NAME = "config.toml"
 FORMATS = ("auto", "text", "markdown", "json", "jsonl")

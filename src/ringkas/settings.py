@@ -6,8 +6,10 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from ringkas.errors import UsageError
-from ringkas.models.registry import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
 
+# The default models (their pinned revisions and licences: ringkas.models.registry).
+DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-id-en"
+DEFAULT_SUMMARIZER = "sshleifer/distilbart-cnn-12-6"
 ENGINES = ("ctranslate2", "torch")
 DEVICES = ("cpu", "cuda", "auto")
 COMPUTE_TYPES = ("auto", "int8", "int8_float16", "float16", "float32")

@@ -11,24 +11,16 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ringkas.check.words import FUNCTION_WORDS, normalise_token
+from ringkas.result import Support
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
 _BETA2 = 0.25  # F-beta with beta = 0.5: covering the summary sentence matters most
 MAX_SUPPORT = 3
 MIN_SCORE = 0.05
 MIN_GAIN = 0.2  # a further sentence must cover this share of the summary sentence
-
-
-@dataclass(frozen=True)
-class Support:
-    """A source sentence (index into the article's sentences) supporting a summary sentence."""
-
-    sentence: int
-    score: float
 
 
 @lru_cache(maxsize=1 << 16)

@@ -8,8 +8,8 @@ from ringkas.check.align import Aligner
 from ringkas.check.facts import FactIndex
 from ringkas.check.names import NameIndex, find_names
 from ringkas.check.quantities import find_mentions
-from ringkas.check.report import CheckReport, SentenceCheck, Unsupported
 from ringkas.check.sentences import sentence_spans
+from ringkas.result import CheckReport, SentenceCheck, Unsupported
 
 
 class SourceIndex:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from ringkas.check.facts import Clock, DateValue, Mention, Reading, Weekday, valid_date
+from ringkas.check.values import Clock, DateValue, Mention, Reading, Weekday, valid_date
 
 MONTHS = {
     "January": 1, "February": 2, "March": 3, "April": 4, "May": 5, "June": 6, "July": 7,

@@ -1,89 +1,15 @@
-"""Normalised facts (amounts, dates, weekdays, clock times) and the source index of them.
-
-A *mention* is a span of text with one or more *readings*: alternative normalised values, e.g.
-"1.500" reads as 1500 (thousands separator) or 1.5 (decimal point). A summary mention is
-supported when any of its readings is found among the source's readings.
+"""The source index of facts: every reading of the article's numbers, dates and times, and
+whether a summary mention is supported by one of them (exactly, or as a rounding of it).
 """
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
-# Unit of an amount that was read without its scale word ("300" of "Rp 300 juta"): it supports a
-# bare "300" in a summary but not "300 billion rupiah".
-RAW = "*raw"
-# Unit of an ordinal ("5th", "kelima"): "kelima" supports "5th" but not "5 people".
-ORDINAL = "*ordinal"
-
-
-@dataclass(frozen=True)
-class Amount:
-    """A number with its scale applied and an optional unit ("IDR", "%", "day", ...)."""
-
-    value: Decimal
-    unit: str | None = None
-    alt: bool = False  # the less likely reading of an ambiguous literal ("1.500" as 1.5)
-    decimals: int = 0  # digits written after the decimal mark, for rounding tolerance
-    scale: int = 0  # power of ten of the scale word ("juta" = 6)
-    significant: int = 0  # significant digits written; rounding needs at least two
-
-
-@dataclass(frozen=True)
-class DateValue:
-    """A calendar date; any part may be unknown ("8 March", "March 2023", "2023")."""
-
-    year: int | None
-    month: int | None
-    day: int | None
-
-
-@dataclass(frozen=True)
-class Weekday:
-    """A day of the week, Monday = 0."""
-
-    day: int
-
-
-@dataclass(frozen=True)
-class Clock:
-    """A time of day on the 24-hour clock."""
-
-    hour: int
-    minute: int
-
-
-Reading = Amount | DateValue | Weekday | Clock
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A number, date or time found in text, with its alternative readings."""
-
-    kind: str
-    start: int
-    end: int
-    text: str
-    readings: tuple[Reading, ...]
-
-
-def valid_date(year: int | None, month: int | None, day: int | None) -> bool:
-    """Whether the known parts of a date can exist (29 February needs a leap year)."""
-    if month is not None and not 1 <= month <= 12:
-        return False
-    if day is None:
-        return True
-    if month is None or not 1 <= day <= 31:
-        return False
-    try:
-        datetime.date(year if year is not None else 2000, month, day)
-    except ValueError:
-        return False
-    return True
-
+from ringkas.check.quantities import find_mentions
+from ringkas.check.values import ORDINAL, RAW, Amount, DateValue, Mention, Reading, Weekday
 
 _SPACES = re.compile(r"\s+")
 
@@ -97,8 +23,6 @@ class FactIndex:
     """Every reading found in the source texts, ready for membership tests."""
 
     def __init__(self, texts: Iterable[str]) -> None:
-        from ringkas.check.quantities import find_mentions
-
         self.amounts: dict[Decimal, list[Amount]] = {}
         self.dates: set[tuple[int, int, int]] = set()
         self.month_days: set[tuple[int, int]] = set()

@@ -1,7 +1,7 @@
 """Numbers, amounts and number words in English or Indonesian notation.
 
 "1.500", "1,500", "Rp7,4 triliun", "Rp 7.4 trillion", "300 million rupiah", "2,5 persen",
-"2.5%", "dua hari" and "two days" all become :class:`~ringkas.check.facts.Amount` readings with
+"2.5%", "dua hari" and "two days" all become :class:`~ringkas.check.values.Amount` readings with
 the scale applied and the unit normalised, so they compare equal across languages.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from ringkas.check.facts import ORDINAL, RAW, Amount, DateValue, Mention, Reading
+from ringkas.check.values import ORDINAL, RAW, Amount, DateValue, Mention, Reading
 from ringkas.check.words import word_set
 
 LITERAL = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*")

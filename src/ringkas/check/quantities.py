@@ -8,8 +8,8 @@ or a unit such as "hari"/"days") and ``number`` (anything else).
 from __future__ import annotations
 
 from ringkas.check.dates import find_dates, find_times
-from ringkas.check.facts import Mention
 from ringkas.check.numbers import find_amounts, find_number_words
+from ringkas.check.values import Mention
 
 KINDS = ("number", "date", "time", "percent", "money", "quantity", "name")
 

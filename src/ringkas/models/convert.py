@@ -14,13 +14,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ringkas import __version__
+from ringkas._version import __version__
 from ringkas.errors import ModelUnavailableError
+from ringkas.models.converted import INFO_FILE, INFO_FORMAT
 from ringkas.models.custom_code import refuse_custom_code
 from ringkas.models.engine import input_limit, summarization_prefix
 
-INFO_FILE = "ringkas.json"
-INFO_FORMAT = 1
 QUANTIZATIONS = ("int8", "int8_float16", "float16", "float32")
 _KEEP_FILES = ("generation_config.json",)
 

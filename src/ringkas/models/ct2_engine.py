@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ringkas.errors import ModelUnavailableError
-from ringkas.models.convert import INFO_FILE
+from ringkas.models.converted import INFO_FILE
 from ringkas.models.engine import Decoding, Generated
 from ringkas.models.tokenize import load_tokens
 

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ringkas.settings import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
+
+__all__ = [
+    "DEFAULT_SUMMARIZER",
+    "DEFAULT_TRANSLATOR",
+    "KNOWN_MODELS",
+    "ModelInfo",
+    "pinned_revision",
+]
+
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -16,9 +26,6 @@ class ModelInfo:
     download_mb: int
     note: str = ""
 
-
-DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-id-en"
-DEFAULT_SUMMARIZER = "sshleifer/distilbart-cnn-12-6"
 
 # Both repositories keep only pickled weights on `main`; the safetensors conversions
 # live on the Hub's bot pull-request branches, so those are pinned here.

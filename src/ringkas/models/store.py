@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ringkas.errors import ModelUnavailableError
-from ringkas.models.convert import INFO_FILE
+from ringkas.models.converted import INFO_FILE
 from ringkas.models.hub import ModelSpec, fetch_model, parse_model_spec
 
 Report = Callable[[str], None]

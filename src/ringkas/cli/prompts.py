@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ringkas.cli_options import RingkasGroup, echo_error
+from ringkas.cli.options import RingkasGroup, echo_error
 from ringkas.errors import ExitCode
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ringkas.cli_options import RingkasGroup
+from ringkas.cli.options import RingkasGroup
 
 
 @click.group(cls=RingkasGroup)

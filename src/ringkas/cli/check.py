@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ringkas.cli_options import model_options
+from ringkas.cli.options import model_options, resolve_settings
 from ringkas.errors import ExitCode, UsageError
 
 
@@ -63,7 +63,6 @@ def check(
     the article sentences that support it. Works on any summary: a colleague's, or one
     from another tool.
     """
-    from ringkas.cli import _settings
     from ringkas.pipeline import Pipeline
     from ringkas.sources import read_document
 
@@ -71,7 +70,7 @@ def check(
         raise UsageError("only one of ARTICLE and SUMMARY can be read from stdin")
     document = read_document(article)
     summary_text = read_document(summary).text
-    pipeline = Pipeline(_settings(options))
+    pipeline = Pipeline(resolve_settings(options))
     result = pipeline.check(document, summary_text, translate=not no_translate)
     if fmt == "auto":
         fmt = "panel" if sys.stdout.isatty() and "NO_COLOR" not in os.environ else "text"

@@ -1,8 +1,11 @@
-"""The options shared by ``summarize`` and ``translate``."""
+"""What the commands share: model and job options, settings and format resolution, and the
+error boundary that turns library errors into one line on stderr and an exit code."""
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -10,13 +13,24 @@ import click
 
 from ringkas.config import FORMATS as FORMAT_CHOICES
 from ringkas.errors import ExitCode, RingkasError
-from ringkas.settings import COMPUTE_TYPES, DEFAULT_BEAM, DEVICES, ENGINES, LENGTHS
+from ringkas.settings import COMPUTE_TYPES, DEFAULT_BEAM, DEVICES, ENGINES, LENGTHS, Settings
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 def echo_error(message: str) -> None:
+    """``ringkas: error: MESSAGE`` on stderr."""
     click.echo(f"ringkas: error: {message}", err=True)
+
+
+def echo_warning(message: str) -> None:
+    """``ringkas: warning: MESSAGE`` on stderr."""
+    click.echo(f"ringkas: warning: {message}", err=True)
+
+
+def echo_note(message: str) -> None:
+    """``ringkas: MESSAGE`` on stderr (progress notes, summaries)."""
+    click.echo(f"ringkas: {message}", err=True)
 
 
 class RingkasGroup(click.Group):
@@ -230,3 +244,67 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr."),
     ]
     return _apply(options, func)
+
+
+def resolve_settings(options: dict[str, Any]) -> Settings:
+    """Settings from flags, RINGKAS_* variables, the config file and defaults, in that order
+    (ringkas.config.resolve); the job's format and output folder resolve the same way."""
+    from ringkas.config import resolve
+
+    if options.pop("fast", False):
+        if options.get("beam_size") not in (None, 1):
+            raise click.UsageError("--fast and --beam contradict each other")
+        options["beam_size"] = 1
+    prompt_file = options.pop("prompt_file", None)
+    if prompt_file and options.get("style"):
+        raise click.UsageError("--style and --prompt contradict each other")
+    flags = {
+        "translator": options.pop("translator", None),
+        "summarizer": options.pop("summarizer", None),
+        "engine": options.pop("engine", None),
+        "device": options.pop("device", None),
+        "compute_type": options.pop("compute_type", None),
+        "threads": options.pop("threads", None),
+        "beam": options.pop("beam_size", None),
+        "style": prompt_file or options.pop("style", None),
+        "length": options.pop("length", None),
+        "format": options.get("fmt"),
+        "output_dir": options.get("output_dir"),
+    }
+    options.pop("style", None)
+    resolved = resolve(flags, options.pop("config_file", None))
+    values = resolved.values
+    if "fmt" in options:  # summarize/translate: the job's own settings
+        options["fmt"] = values["format"]
+        options["output_dir"] = values["output_dir"]
+    return Settings(
+        translator=values["translator"],
+        summarizer=values["summarizer"],
+        engine=values["engine"],
+        device=values["device"],
+        compute_type=values["compute_type"],
+        threads=values["threads"],
+        beam_size=values["beam"],
+        style=values["style"],
+        length=values["length"],
+        clean=not options.pop("no_clean", False),
+        forced_lengths=options.pop("forced_lengths", None),
+    )
+
+
+def resolve_format(fmt: str, options: dict[str, Any]) -> str:
+    """auto: the suffix of -o, text for --output-dir, JSON Lines for JSON Lines input,
+    a panel on a terminal, else plain text."""
+    if fmt != "auto":
+        return fmt
+    if options["output"]:
+        from ringkas.export import format_for_path
+
+        return format_for_path(options["output"]) or "text"
+    if options["output_dir"]:
+        return "text"
+    if options["input_format"] == "jsonl":
+        return "jsonl"
+    if sys.stdout.isatty() and "NO_COLOR" not in os.environ:
+        return "panel"
+    return "text"

@@ -8,12 +8,8 @@ from typing import Any
 
 import click
 
-from ringkas.cli_options import RingkasGroup
+from ringkas.cli.options import RingkasGroup, echo_note
 from ringkas.errors import InputError, ModelUnavailableError
-
-
-def _note(message: str) -> None:
-    click.echo(f"ringkas: {message}", err=True)
 
 
 def _size(num_bytes: int) -> str:
@@ -35,7 +31,7 @@ def _pull(name: str, *, update: bool) -> None:
     from ringkas.models.hub import parse_model_spec
 
     spec = parse_model_spec(name)
-    stored = store.ensure(spec, update=update, report=_note)
+    stored = store.ensure(spec, update=update, report=echo_note)
     click.echo(f"{stored.name}\t{stored.path}\t{_size(stored.size_bytes)}")
 
 

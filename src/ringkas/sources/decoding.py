@@ -9,35 +9,10 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from typing import Any
 
-from ringkas.errors import InputError
+from ringkas.sources.errors import SourceError
 
-STDIN = "-"
 ENCODING_HINT = "say which encoding it is with --encoding NAME, e.g. cp1250, shift_jis, gb18030"
-
-
-class SourceError(InputError):
-    """A problem with one input: the message names it (and the line, for JSON lines)."""
-
-    def __init__(
-        self,
-        source: str,
-        reason: str,
-        hint: str | None = None,
-        *,
-        line: int | None = None,
-        id: Any = None,
-    ) -> None:
-        where = input_label(source) if line is None else f"{input_label(source)}:{line}"
-        super().__init__(f"{where}: {reason}", hint, source=source)
-        self.reason = reason
-        self.line = line
-        self.id = id
-
-
-def input_label(source: str) -> str:
-    return "stdin" if source == STDIN else source
 
 
 # -- decoding -------------------------------------------------------------------------------

@@ -1,82 +1,28 @@
-"""The chain: clean -> segment -> translate (id->en) -> summarize, with models loaded once."""
+"""The chain: clean -> segment -> translate (id->en) -> summarize -> check, over many articles.
+
+Articles are worked on in groups: their sentences share translation batches and their
+summaries are made side by side; a bad article costs only itself.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ringkas.check import check_summary
-from ringkas.errors import InputError, ModelUnavailableError, UsageError
-from ringkas.models.chat import Seq2SeqInstruct
-from ringkas.models.engine import Seq2SeqEngine
-from ringkas.models.hub import parse_model_spec
-from ringkas.models.loading import load_model
-from ringkas.models.registry import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
+from ringkas.errors import InputError
 from ringkas.models.styled import StyledSummarizer, StyledSummary
 from ringkas.models.summarizer import Summarizer, Summary
 from ringkas.models.translator import Translator
-from ringkas.result import Notice, Result, Sentence, Stats, count_words
+from ringkas.pipeline.document import Document, Flush, Prepared, as_document, prepare_article
+from ringkas.pipeline.loading import LoadedModels, StageCallback
+from ringkas.result import Notice, Result, Stats, count_words
 from ringkas.settings import Settings
-from ringkas.text import clean_article, split_sentences
-from ringkas.text.clean import CleanedArticle, normalize_whitespace
-from ringkas.text.language import detect_language
 
-StageCallback = Callable[[str], None]
 # Articles whose sentences are translated together: enough to fill batches with short news
 # items, few enough that a Ctrl-C or a failure never costs much.
 GROUP_SIZE = 8
-
-
-class Flush:
-    """Among the documents given to :meth:`Pipeline.process`: work on the articles gathered
-    so far now instead of waiting for a full group (for a stream that awaits its answers)."""
-
-    def __repr__(self) -> str:
-        return "FLUSH"
-
-
-FLUSH = Flush()
-# Seq2seq families trained to follow written instructions (flan-t5 and its kin).
-INSTRUCTABLE_SEQ2SEQ = frozenset({"t5", "mt5", "umt5"})
-# English is passed through untranslated only when the detector is this sure (short texts
-# never reach it; English news lines score about 0.75 and more).
-_ENGLISH_CONFIDENCE = 0.5
-
-
-@dataclass
-class Document:
-    """An article to process: where it came from, its raw text, and what reading it told
-    (title, encoding, input id...), which is kept in the result's metadata."""
-
-    source: str
-    text: str
-    metadata: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class _Prepared:
-    document: Document
-    cleaned: CleanedArticle
-    sentences: list[Sentence]
-    language: str
-    seconds: dict[str, float] = field(default_factory=dict)
-    warnings: list[Notice] = field(default_factory=list)
-
-
-def load_engine(
-    spec: str, settings: Settings | None = None, *, report: StageCallback | None = None
-) -> Seq2SeqEngine:
-    """Load an encoder-decoder model (translator or seq2seq summarizer)."""
-    model = load_model(spec, settings, report=report)
-    if not hasattr(model, "generate"):
-        raise UsageError(
-            f"{spec} is a chat model; it can summarise (with --summarizer) but not translate",
-            hint="pass a seq2seq translation model such as Helsinki-NLP/opus-mt-id-en",
-        )
-    return model
 
 
 class Pipeline:
@@ -100,10 +46,7 @@ class Pipeline:
         self.config = base.with_options(**options) if options else base
         self.on_stage = on_stage
         self.report = report
-        self._translator: Translator | None = None
-        self._summarizer: Summarizer | StyledSummarizer | None = None
-        self.style_mode: str | None = None  # native | prompt | chat, once the model is loaded
-        self._pending_load = 0.0
+        self.models = LoadedModels(self.config, stage=self._stage, report=self._report)
 
     # -- models -------------------------------------------------------------------------
 
@@ -111,149 +54,41 @@ class Pipeline:
         if self.on_stage:
             self.on_stage(name)
 
-    def _load(self, spec: str) -> Seq2SeqEngine:
-        start = time.perf_counter()
-        self._stage(f"loading {spec}")
-        model = load_engine(spec, self.config, report=self.report)
-        self._pending_load += time.perf_counter() - start
-        return model
+    def _report(self, message: str) -> None:
+        if self.report:
+            self.report(message)
 
     @property
     def translator(self) -> Translator:
         """The translator, loaded on first use."""
-        if self._translator is None:
-            forced = self.config.forced_lengths
-            self._translator = Translator(
-                self._load(self.config.translator),
-                beam_size=self.config.beam_size,
-                forced_ratio=forced[0] if forced else None,
-            )
-        return self._translator
+        return self.models.translator
 
     @property
     def summarizer(self) -> Summarizer | StyledSummarizer:
         """The summarizer, loaded on first use: a seq2seq model's own summary, or a style
         written by an instruction model."""
-        if self._summarizer is None:
-            start = time.perf_counter()
-            self._stage(f"loading {self.config.summarizer}")
-            model = load_model(self.config.summarizer, self.config, report=self.report)
-            self._pending_load += time.perf_counter() - start
-            self._summarizer = self._make_summarizer(model)
-        return self._summarizer
+        return self.models.summarizer
 
-    def _make_summarizer(self, model: Any) -> Summarizer | StyledSummarizer:
-        from ringkas.prompts import load_template
-
-        config = self.config
-        template = load_template(config.style) if config.style else None
-        if hasattr(model, "answer"):  # a chat model: every style, brief by default
-            self.style_mode = "chat"
-            return StyledSummarizer(
-                model, template or load_template("brief"), beam_size=config.beam_size
-            )
-        if template is not None and model.model_type in INSTRUCTABLE_SEQ2SEQ:
-            self.style_mode = "prompt"  # T5-style models read instructions as text
-            return StyledSummarizer(Seq2SeqInstruct(model), template, beam_size=config.beam_size)
-        if template is not None and template.seq2seq != "native":
-            raise UsageError(
-                f"{config.summarizer} writes one kind of summary and cannot follow the "
-                f"{template.name!r} style",
-                hint="use --style brief (its own summary), or an instruction model: "
-                "--summarizer Qwen/Qwen2.5-1.5B-Instruct or google/flan-t5-large",
-            )
-        self.style_mode = "native"  # brief-like styles are this model's own summary
-        forced = config.forced_lengths
-        return Summarizer(
-            model, beam_size=config.beam_size, forced_tokens=forced[1] if forced else None
-        )
+    @property
+    def style_mode(self) -> str | None:
+        """How the summarizer writes: native, prompt or chat (None until it is loaded)."""
+        return self.models.style_mode
 
     def load_models(self) -> None:
         """Load both models now, so that a missing model or a refused style stops a run
         before any work, naming every model that is missing."""
-        start = time.perf_counter()
-        stages = ("translator", "summarizer")
-        if self._both_converted():
-            # Nothing to download or convert: CTranslate2 loads without holding the GIL,
-            # so the two models load side by side.
-            with ThreadPoolExecutor(len(stages)) as pool:
-                outcomes = list(pool.map(self._load_stage, stages))
-            self._pending_load = time.perf_counter() - start
-        else:  # downloads and conversions report progress: one at a time
-            outcomes = [self._load_stage(stage) for stage in stages]
-        errors = [outcome for outcome in outcomes if outcome is not None]
-        if len(errors) == 1:
-            raise errors[0]
-        if errors:
-            names = [self.config.translator, self.config.summarizer]
-            defaults = names == [DEFAULT_TRANSLATOR, DEFAULT_SUMMARIZER]
-            command = (
-                "ringkas models pull" if defaults else f"ringkas models pull {' '.join(names)}"
-            )
-            raise ModelUnavailableError(
-                "; ".join(error.message for error in errors),
-                hint=f"run `{command}` while online, or pass local folders",
-            )
-
-    def _load_stage(self, stage: str) -> ModelUnavailableError | None:
-        try:
-            getattr(self, stage)
-        except ModelUnavailableError as exc:
-            return exc
-        return None
+        self.models.load_all()
 
     def _both_converted(self) -> bool:
-        if self.config.engine != "ctranslate2" or self._translator or self._summarizer:
-            return False
-        from ringkas.models import store
-
-        specs = (self.config.translator, self.config.summarizer)
-        return all(store.find(parse_model_spec(spec)) is not None for spec in specs)
-
-    def _take_load_seconds(self) -> float:
-        seconds, self._pending_load = self._pending_load, 0.0
-        return seconds
+        return self.models.both_converted()
 
     # -- stages -------------------------------------------------------------------------
 
-    def prepare(self, document: Document) -> _Prepared:
+    def prepare(self, document: Document) -> Prepared:
         """Clean the article and split it into paragraphs and sentences."""
-        start = time.perf_counter()
-        if not document.text.strip():
-            raise InputError(f"{document.source}: the article is empty")
-        cleaned = (
-            clean_article(document.text)
-            if self.config.clean
-            else CleanedArticle(text=normalize_whitespace(document.text))
-        )
-        sentences: list[Sentence] = []
-        paragraphs = [p for p in cleaned.text.split("\n") if p.strip()]
-        for number, paragraph in enumerate(paragraphs):
-            for sentence in split_sentences(paragraph):
-                if sentence.strip():
-                    sentences.append(Sentence(len(sentences), number, sentence.strip()))
-        if not sentences:
-            raise InputError(f"{document.source}: no text left to translate after cleaning")
-        language, confidence = detect_language(cleaned.text)
-        if language == "en" and confidence < _ENGLISH_CONFIDENCE:
-            language = "id"  # too little text to be sure: translating costs less than a miss
-        warnings = []
-        if language == "en":
-            warnings.append(
-                Notice("english_input", "the article is in English: it was not translated")
-            )
-        elif language == "other":
-            warnings.append(
-                Notice(
-                    "unknown_language",
-                    "the article does not look like Indonesian or English: the translation "
-                    "may be poor",
-                )
-            )
-        seconds = {"clean": time.perf_counter() - start}
-        return _Prepared(document, cleaned, sentences, language, seconds, warnings)
+        return prepare_article(document, clean=self.config.clean)
 
-    def _translate(self, prepared: Sequence[_Prepared]) -> list[Result]:
+    def _translate(self, prepared: Sequence[Prepared]) -> list[Result]:
         """Translate the sentences of several articles in shared batches; English articles
         pass through untranslated."""
         todo = [item for item in prepared if item.language != "en"]
@@ -265,7 +100,7 @@ class Pipeline:
         start = time.perf_counter()
         out = translator.translate([s.source for s in everything])
         elapsed = time.perf_counter() - start
-        load = self._take_load_seconds()
+        load = self.models.take_load_seconds()
         total_tokens = sum(out.input_tokens) or 1
         translated: dict[int, Result] = {}
         position = 0
@@ -298,14 +133,14 @@ class Pipeline:
             translated[id(item)] = result
         return [translated.get(id(item)) or self._untranslated(item) for item in prepared]
 
-    def _untranslated(self, item: _Prepared) -> Result:
+    def _untranslated(self, item: Prepared) -> Result:
         """An English article (or a check without translation): the text stands as it is."""
         for sentence in item.sentences:
             sentence.translation = sentence.source if item.language == "en" else ""
-        return self._result(item, 0, 0, {"load": self._take_load_seconds(), **item.seconds})
+        return self._result(item, 0, 0, {"load": self.models.take_load_seconds(), **item.seconds})
 
     def _result(
-        self, item: _Prepared, in_tokens: int, out_tokens: int, seconds: dict[str, float]
+        self, item: Prepared, in_tokens: int, out_tokens: int, seconds: dict[str, float]
     ) -> Result:
         paragraphs: dict[int, list[str]] = {}
         for sentence in item.sentences:
@@ -338,13 +173,7 @@ class Pipeline:
         """The settings that shaped a result (recorded in it for reproducibility)."""
         config = self.config
         # What the engine actually chose (e.g. "auto" resolved), from any model loaded.
-        loaded: Any = None
-        if self._translator is not None:
-            loaded = self._translator.engine
-        elif self._summarizer is not None:
-            loaded = getattr(self._summarizer, "engine", None) or getattr(
-                self._summarizer, "model", None
-            )
+        loaded = self.models.loaded_engine()
         data: dict[str, Any] = {
             "engine": config.engine,
             "device": loaded.device if loaded else config.device,
@@ -391,7 +220,7 @@ class Pipeline:
             seconds.extend(elapsed * summary.input_tokens / total for summary in made)
             for result, _ in todo:
                 result.style = self.config.style and "brief"
-        load = self._take_load_seconds()
+        load = self.models.take_load_seconds()
         for (result, _), summary, elapsed in zip(todo, summaries, seconds, strict=True):
             result.summary = summary.text
             result.models["summarizer"] = self.config.summarizer
@@ -446,7 +275,7 @@ class Pipeline:
                     yield from self._process_group(group, summarize)
                     group = []
                 continue
-            group.append(item if isinstance(item, InputError) else _as_document(item, index))
+            group.append(item if isinstance(item, InputError) else as_document(item, index))
             index += 1
             if len(group) >= group_size:
                 yield from self._process_group(group, summarize)
@@ -458,7 +287,7 @@ class Pipeline:
         self, group: list[Document | InputError], summarize: bool
     ) -> Iterator[tuple[Document | None, Result | InputError]]:
         outcomes: dict[int, Result | InputError] = {}
-        prepared: list[_Prepared] = []
+        prepared: list[Prepared] = []
         for position, document in enumerate(group):
             if isinstance(document, InputError):
                 outcomes[position] = document
@@ -483,7 +312,7 @@ class Pipeline:
         An Indonesian article is translated first (unless ``translate`` is false), so that
         names in an English summary can be matched against the English translation.
         """
-        document = _as_document(article, 0)
+        document = as_document(article, 0)
         if not summary.strip():
             raise InputError("the summary to check is empty", source="summary")
         prepared = self.prepare(document)
@@ -536,7 +365,3 @@ def _raise_first(
 def _total_seconds(result: Result) -> None:
     seconds = result.stats.seconds
     seconds["total"] = sum(v for k, v in seconds.items() if k != "total")
-
-
-def _as_document(item: Document | str, index: int) -> Document:
-    return item if isinstance(item, Document) else Document(f"<text {index + 1}>", item)

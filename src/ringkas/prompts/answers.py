@@ -11,14 +11,13 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ringkas.prompts import (
+from ringkas.prompts.delimiters import FENCE, clean_control_text
+from ringkas.prompts.templates import (
     DEFAULT_REMINDER,
-    FENCE,
     GUARD,
     TEXT_GUARD,
     PromptTemplate,
     StyledOutput,
-    clean_control_text,
     fill_variables,
     template_variables,
 )
@@ -267,3 +266,8 @@ def _parse_fields(
 
 def _label(key: str) -> str:
     return key.replace("_", " ").capitalize()
+
+
+def parse_output(template: PromptTemplate, answer: str, **variables: Any) -> StyledOutput:
+    """The model's answer in the shape the template promises."""
+    return parse_answer(template, answer, **variables)

@@ -1,0 +1,135 @@
+"""``ringkas summarize`` and ``ringkas translate``: the batch job over any inputs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ringkas.cli.options import (
+    echo_error,
+    echo_note,
+    echo_warning,
+    job_options,
+    model_options,
+    resolve_format,
+    resolve_settings,
+)
+from ringkas.errors import ExitCode
+
+if TYPE_CHECKING:
+    from ringkas.batch import JobOptions, JobReport
+
+
+def _job_options(options: dict[str, Any], *, summarize: bool) -> JobOptions:
+    from ringkas.batch import JobOptions
+
+    quiet = options.pop("quiet")
+    fmt = resolve_format(options.pop("fmt"), options)
+    output, output_dir, report = (
+        options.pop("output"),
+        options.pop("output_dir"),
+        options.pop("report"),
+    )
+    return JobOptions(
+        fmt=fmt,
+        output=Path(output) if output else None,
+        output_dir=Path(output_dir) if output_dir else None,
+        force=options.pop("force"),
+        report=Path(report) if report else None,
+        globs=options.pop("globs") or None,
+        files_from=options.pop("files_from"),
+        null_separated=options.pop("null_separated"),
+        input_format=options.pop("input_format"),
+        encoding=options.pop("encoding"),
+        max_bytes=options.pop("max_size"),
+        summarize=summarize,
+        quiet=quiet,
+        progress=not quiet and sys.stderr.isatty(),
+        explain=options.pop("explain", False),
+        strict=options.pop("strict", False),
+    )
+
+
+def print_summary(report: JobReport) -> None:
+    """Done, skipped and failed inputs (with reasons) on stderr after a multi-file job."""
+    counts = report.counts()
+    line = ", ".join(f"{counts[key]} {key.replace('_', ' ')}" for key in counts if counts[key])
+    failures = [record for record in report.records if record.status == "failed"]
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"ringkas: {line} in {report.seconds:.1f} s", title_justify="left")
+        table.add_column("failed input")
+        table.add_column("reason")
+        for record in failures:
+            table.add_row(record.source, record.error or "")
+        console = Console(stderr=True)
+        if failures:
+            console.print(table)
+        else:
+            console.print(table.title)
+        return
+    echo_note(f"{line} in {report.seconds:.1f} s")
+    for record in failures:
+        echo_note(f"failed: {record.error}")
+
+
+def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) -> None:
+    from ringkas.batch import Job
+    from ringkas.pipeline import Pipeline
+
+    settings = resolve_settings(options)
+    job = _job_options(options, summarize=summarize)
+    if job.quiet:
+        os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+    if not paths and not job.files_from and job.input_format != "jsonl":
+        raise click.UsageError("give at least one PATH, '-' for stdin, or --files-from")
+    pipeline = Pipeline(settings, report=None if job.quiet else echo_note)
+    say = (lambda message: None) if job.quiet else echo_note
+    report = Job(pipeline, job, say=say, warn=echo_warning, error=echo_error).run(paths)
+    if not job.quiet and (len(report.records) > 1 or job.output_dir or report.interrupted):
+        print_summary(report)
+    if report.exit_code != ExitCode.OK:
+        sys.exit(int(report.exit_code))
+
+
+@click.command()
+@click.argument("paths", nargs=-1, metavar="[PATH | DIR | -]...")
+@model_options(summarizer=True)
+@job_options
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show under each summary sentence the article sentence it comes from.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help=f"Exit {int(ExitCode.UNFAITHFUL)} if a summary has a number, date or name "
+    "the article lacks.",
+)
+def summarize(paths: tuple[str, ...], **options: Any) -> None:
+    """Summarise Indonesian articles in English.
+
+    PATH is an article file, DIR a folder walked recursively (see --glob), '-' stdin.
+    Each article is cleaned, translated sentence by sentence, then summarised; long
+    articles are summarised in chunks and recombined, never cut.
+    """
+    _run(paths, options, summarize=True)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, metavar="[PATH | DIR | -]...")
+@model_options(summarizer=False)
+@job_options
+def translate(paths: tuple[str, ...], **options: Any) -> None:
+    """Translate Indonesian articles to English, paragraph by paragraph.
+
+    PATH is an article file, DIR a folder walked recursively (see --glob), '-' stdin.
+    """
+    _run(paths, options, summarize=False)

@@ -1,0 +1,37 @@
+"""Inputs: find the articles a command names and read each into a Document.
+
+Inside, in the order data flows: ``discover`` expands files, folders, path lists and stdin
+into :class:`InputItem` s; ``read`` reads one (``decoding`` turns its bytes into text, ``html``
+takes the article out of a web page); ``jsonl`` reads JSON Lines input. Every problem with one
+input is a :class:`SourceError` (an :class:`~ringkas.errors.InputError`) naming it, so a batch
+reports it and goes on. A new input kind goes here, as a module that yields Documents.
+"""
+
+from ringkas.sources.decoding import decode
+from ringkas.sources.discover import DEFAULT_GLOBS, STDIN_ITEM, InputItem, discover
+from ringkas.sources.errors import STDIN, SourceError, input_label
+from ringkas.sources.jsonl import read_jsonl
+from ringkas.sources.read import (
+    DEFAULT_MAX_BYTES,
+    HTML_SUFFIXES,
+    document_from_bytes,
+    read_document,
+    read_item,
+)
+
+__all__ = [
+    "DEFAULT_GLOBS",
+    "DEFAULT_MAX_BYTES",
+    "HTML_SUFFIXES",
+    "STDIN",
+    "STDIN_ITEM",
+    "InputItem",
+    "SourceError",
+    "decode",
+    "discover",
+    "document_from_bytes",
+    "input_label",
+    "read_document",
+    "read_item",
+    "read_jsonl",
+]

@@ -1,0 +1,137 @@
+"""Read one input into a :class:`~ringkas.pipeline.Document`: its bytes (with a size limit,
+never waiting on a pipe found in a folder), decoded, and the article taken out of a web page.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ringkas.pipeline import Document
+from ringkas.sources.decoding import MARKUP, declared_charset, decode, starts_like_html
+from ringkas.sources.discover import STDIN_ITEM, InputItem
+from ringkas.sources.errors import (
+    STDIN,
+    SourceError,
+    file_kind,
+    missing_reason,
+    os_reason,
+    too_big,
+)
+from ringkas.sources.html import extract_article
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+
+
+def read_item(
+    item: InputItem,
+    *,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: BinaryIO | None = None,
+) -> Document:
+    """Read and decode one input into a Document, or raise a :class:`SourceError`.
+
+    The error is one line naming the input and the reason: missing or unreadable, a folder
+    or other non-file, empty or whitespace only, binary, over ``max_bytes``, undecodable
+    (with a hint to use --encoding), or a web page with no article in it. The Document's
+    metadata says what reading learnt: "encoding" (e.g. "utf-8", "utf-8-sig", "utf-16",
+    "cp1252"), "format" ("text" or "html") and, for a web page with one, "title".
+    """
+    if item.path is None:
+        data = _read_stream(stdin if stdin is not None else sys.stdin.buffer, item, max_bytes)
+        html = False
+    else:
+        data = _read_file(item.path, item.source, max_bytes, pipes=item.root is None)
+        html = item.path.suffix.lower() in HTML_SUFFIXES
+    return document_from_bytes(data, item.source, encoding=encoding, html=html)
+
+
+def read_document(source: str, stdin: BinaryIO | None = None) -> Document:
+    """Read one article from a path, or from stdin when ``source`` is "-"."""
+    if source == STDIN:
+        return read_item(STDIN_ITEM, stdin=stdin)
+    path = Path(source)
+    return read_item(InputItem(source, path, None, Path(path.name)), stdin=stdin)
+
+
+def document_from_bytes(
+    data: bytes, source: str, *, encoding: str | None = None, html: bool = False
+) -> Document:
+    """A Document from a file's bytes; ``html`` (or content that starts like a web page)
+    extracts the article from the page."""
+    if not data:
+        raise SourceError(source, "the article is empty (0 bytes)")
+    head = data[:1024].removeprefix(codecs.BOM_UTF8).decode("latin-1")
+    declared = declared_charset(data) if html or starts_like_html(head) else None
+    text, used = decode(data, source, encoding=encoding, declared=declared)
+    if not text.strip():
+        raise SourceError(source, "the article is empty (only whitespace)")
+    metadata: dict[str, Any] = {"encoding": used, "format": "text"}
+    # A .html file with no markup at all is plain text that was given the wrong name.
+    if starts_like_html(text[:1024]) or (html and MARKUP.search(text)):
+        text, title = extract_article(text, source)
+        metadata["format"] = "html"
+        if title:
+            metadata["title"] = title
+    return Document(source=source, text=text, metadata=metadata)
+
+
+def _read_file(path: Path, source: str, max_bytes: int, *, pipes: bool) -> bytes:
+    """The bytes of a file; ``pipes`` also reads named pipes and devices (``<(cmd)``,
+    /dev/stdin), which only a file named on the command line may be."""
+    # O_NONBLOCK: opening a named pipe must not wait for a writer before it is looked at.
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError as exc:
+        raise SourceError(source, "is a folder, not a file") from exc
+    except OSError as exc:
+        raise SourceError(source, missing_reason(path, exc)) from exc
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise SourceError(source, "is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            if not pipes:
+                kind = file_kind(info.st_mode)
+                raise SourceError(source, f"is not a regular file ({kind}); name it to read it")
+            os.close(descriptor)
+            descriptor = -1
+            descriptor = os.open(path, flags)  # now waiting for a writer is what was asked
+        elif info.st_size > max_bytes:
+            raise too_big(source, max_bytes, info.st_size)
+        chunks = []
+        left = max_bytes + 1  # one byte more than allowed tells that there is more
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise SourceError(source, os_reason(exc)) from exc
+    finally:
+        if descriptor >= 0:
+            os.close(descriptor)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        raise too_big(source, max_bytes)
+    return data
+
+
+def _read_stream(stream: BinaryIO, item: InputItem, max_bytes: int) -> bytes:
+    try:
+        data = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise SourceError(item.source, os_reason(exc)) from exc
+    if isinstance(data, str):  # a text stream handed in by mistake: be forgiving
+        data = data.encode("utf-8", "surrogateescape")
+    if len(data) > max_bytes:
+        raise too_big(item.source, max_bytes)
+    return data
