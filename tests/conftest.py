@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tiny_models import build_all
+from web_site import WebSite
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "nonet"))
 from ringkas_loopback import is_loopback
@@ -136,6 +137,22 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS} (only CI and developers have ../shared)")
     return CORPUS
+
+
+@pytest.fixture
+def web_site(monkeypatch: pytest.MonkeyPatch) -> Iterator[WebSite]:
+    """A local news site on 127.0.0.1 (tests/web_site.py), stopped when the test ends; a
+    proxy in the environment is never used for it."""
+    for name in ("http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    site = WebSite().start()
+    try:
+        yield site
+    finally:
+        site.stop()
+    assert not site.refused, "the test site refused requests past its limit: a client in a loop?"
 
 
 def run_ringkas(
