@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from ringkas.drop import DropFolder
+from ringkas.sources.drop import DropFolder
 
 ARTICLE = "Pemerintah Kota Ambon menyalurkan bantuan modal usaha senilai Rp 300 juta.\n"
 

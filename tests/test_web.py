@@ -18,11 +18,12 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from ringkas.decoding import SourceError
-from ringkas.feeds import parse_feed, parse_since, read_feeds, select_items
-from ringkas.fetch import DEFAULT_USER_AGENT, Fetcher, FetchOptions
+from ringkas.sources.errors import SourceError
+from ringkas.sources.feeds import parse_feed, parse_since, read_feeds, select_items
+from ringkas.sources.fetch import DEFAULT_USER_AGENT, Fetcher, FetchOptions
+from ringkas.sources.urls import url_relative
+from ringkas.sources.web import read_url
 from ringkas.text import clean_article
-from ringkas.web import read_url, url_relative
 from web_site import (
     CHROME,
     LAYOUTS,
@@ -519,7 +520,7 @@ def test_parse_feed_resolves_relative_links() -> None:
 
 
 def test_select_items_keeps_undated_items_after_dated_ones() -> None:
-    from ringkas.feeds import FeedItem
+    from ringkas.sources.feeds import FeedItem
 
     old = FeedItem("http://x/1", "f", published=datetime(2020, 1, 1, tzinfo=timezone.utc))
     new = FeedItem("http://x/2", "f", published=datetime(2025, 1, 1, tzinfo=timezone.utc))

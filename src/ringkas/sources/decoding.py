@@ -188,15 +188,19 @@ def starts_like_html(head: str) -> bool:
 
 
 def declared_charset(data: bytes) -> str | None:
+    """The charset a web page's ``<meta>`` declares near its top, if Python knows it."""
     match = _CHARSET.search(data[:4096])
-    if not match:
-        return None
+    return charset_name(match.group(1).decode("ascii")) if match else None
+
+
+def charset_name(name: str) -> str | None:
+    """A declared charset (a page's <meta>, an HTTP header) as Python's codec name."""
     try:
-        name = codecs.lookup(match.group(1).decode("ascii")).name
+        found = codecs.lookup(name.strip().strip("\"'")).name
     except LookupError:
         return None
     # As browsers do: a page that says latin-1 or ASCII means windows-1252.
-    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
+    return "cp1252" if found in ("latin-1", "iso8859-1", "ascii") else found
 
 
 # Non-letters that do not sit inside a word in Western text ("wa¿ne", "mo³e": Polish read as

@@ -11,7 +11,7 @@ import codecs
 import os
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from ringkas.errors import InputError, UsageError
 from ringkas.sources.errors import STDIN, SourceError, input_label, missing_reason, os_reason
+from ringkas.sources.urls import is_url, url_relative
 
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")
 
@@ -27,13 +28,21 @@ DEFAULT_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")
 class InputItem:
     """One article to read, and where it was found."""
 
-    source: str  # as the user sees it: "news/2024/a.txt", "a.txt", or "-" for stdin
-    path: Path | None  # None for stdin
+    source: str  # as the user sees it: "news/2024/a.txt", "a.txt", "-" for stdin, a URL
+    path: Path | None  # None for stdin and links
     root: Path | None  # the folder argument it was found under; None if named directly
-    relative: Path  # below ``root`` ("2024/a.txt"), else the file name; "stdin" for stdin
+    relative: Path  # below ``root`` ("2024/a.txt"), else the file name; "stdin" for stdin;
+    # for a link, host and path ("news.detik.com/berita/d-7970439/gempa")
+    url: str | None = None  # a link (http:// or https://) to fetch
+    feed: str | None = None  # the feed a link came from
 
 
 STDIN_ITEM = InputItem(STDIN, None, None, Path("stdin"))
+
+
+def url_item(url: str, feed: str | None = None) -> InputItem:
+    """A link to read; its result goes to host/path below an output folder."""
+    return InputItem(url, None, None, Path(url_relative(url)), url=url, feed=feed)
 
 
 # -- finding inputs ----------------------------------------------------------------------
@@ -52,11 +61,13 @@ def discover(
     Order is deterministic: command-line order, then the ``files_from`` list; folders are
     walked recursively in sorted order, hidden files and folders skipped, and only files
     matching ``globs`` (case-insensitively; default :data:`DEFAULT_GLOBS`) are taken from
-    them. Files named directly are taken whatever their suffix. A nonexistent path, an
+    them. Files named directly are taken whatever their suffix; an http:// or https://
+    argument (or list entry) is a link, read when its turn comes. A nonexistent path, an
     unreadable folder, a broken symbolic link or a symlink loop is an error in the second
     list, and the rest goes on. ``files_from`` is a file or "-" (stdin) with one path per
     line, or NUL-separated when ``null_separated``; blank entries are ignored. A file
-    reached twice (by a folder and by name, or through a symlink) is listed once.
+    reached twice (by a folder and by name, or through a symlink) is listed once, and so
+    is a link.
     """
     if files_from == STDIN and STDIN in paths:
         raise UsageError("stdin ('-') cannot be both an input and the --files-from list")
@@ -87,9 +98,15 @@ class _Finder:
         self.errors: list[InputError] = []
         self._files: set[tuple[int, int]] = set()
         self._folders: set[tuple[int, int]] = set()
+        self._urls: set[str] = set()
         self._stdin = False
 
     def add(self, given: str) -> None:
+        if is_url(given):
+            if given not in self._urls:
+                self._urls.add(given)
+                self.items.append(url_item(given))
+            return
         if given == STDIN:
             if not self._stdin:
                 self._stdin = True
@@ -156,14 +173,24 @@ class _Finder:
                 self._add_file(InputItem(_shown(given, below), root / below, root, below), info)
 
     def _matches(self, relative: Path) -> bool:
-        name, whole = relative.name.lower(), relative.as_posix().lower()
-        return any(fnmatchcase(whole if "/" in glob else name, glob) for glob in self.globs)
+        return matches_globs(relative, self.globs)
 
     def _add_file(self, item: InputItem, info: os.stat_result) -> None:
         identity = _identity(info)
         if identity not in self._files:
             self._files.add(identity)
             self.items.append(item)
+
+
+def glob_matcher(globs: Sequence[str] | None = None) -> Callable[[Path], bool]:
+    """Whether a file found below a folder (its path relative to the folder) is taken."""
+    patterns = [_strip_prefix(pattern.lower(), "**/") for pattern in globs or DEFAULT_GLOBS]
+    return lambda relative: matches_globs(relative, patterns)
+
+
+def matches_globs(relative: Path, globs: Sequence[str]) -> bool:
+    name, whole = relative.name.lower(), relative.as_posix().lower()
+    return any(fnmatchcase(whole if "/" in glob else name, glob) for glob in globs)
 
 
 def _strip_prefix(text: str, prefix: str) -> str:

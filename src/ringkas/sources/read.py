@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 from ringkas.pipeline import Document
 from ringkas.sources.decoding import MARKUP, declared_charset, decode, starts_like_html
-from ringkas.sources.discover import STDIN_ITEM, InputItem
+from ringkas.sources.discover import STDIN_ITEM, InputItem, url_item
 from ringkas.sources.errors import (
     STDIN,
     SourceError,
@@ -22,7 +22,10 @@ from ringkas.sources.errors import (
     os_reason,
     too_big,
 )
+from ringkas.sources.fetch import Fetcher, FetchOptions
 from ringkas.sources.html import extract_article
+from ringkas.sources.urls import is_url
+from ringkas.sources.web import read_url
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -34,6 +37,7 @@ def read_item(
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: BinaryIO | None = None,
+    fetcher: Fetcher | None = None,
 ) -> Document:
     """Read and decode one input into a Document, or raise a :class:`SourceError`.
 
@@ -41,8 +45,20 @@ def read_item(
     or other non-file, empty or whitespace only, binary, over ``max_bytes``, undecodable
     (with a hint to use --encoding), or a web page with no article in it. The Document's
     metadata says what reading learnt: "encoding" (e.g. "utf-8", "utf-8-sig", "utf-16",
-    "cp1252"), "format" ("text" or "html") and, for a web page with one, "title".
+    "cp1252"), "format" ("text" or "html") and, for a web page, what the page says about its
+    article: "title", "date", "author", "sitename". A link is fetched with ``fetcher`` (one
+    that respects ``max_bytes`` is made when none is given) and read as
+    :func:`~ringkas.sources.web.read_url` says, its metadata telling also "url", "final_url"
+    and, for a feed's item, "feed".
     """
+    if item.url is not None:
+        if fetcher is None:
+            with Fetcher(FetchOptions(max_bytes=max_bytes)) as own:
+                return read_item(item, encoding=encoding, fetcher=own)
+        document = read_url(item.url, fetcher, encoding=encoding, source=item.source)
+        if item.feed is not None:
+            document.metadata["feed"] = item.feed
+        return document
     if item.path is None:
         data = _read_stream(stdin if stdin is not None else sys.stdin.buffer, item, max_bytes)
         html = False
@@ -52,10 +68,14 @@ def read_item(
     return document_from_bytes(data, item.source, encoding=encoding, html=html)
 
 
-def read_document(source: str, stdin: BinaryIO | None = None) -> Document:
-    """Read one article from a path, or from stdin when ``source`` is "-"."""
+def read_document(
+    source: str, stdin: BinaryIO | None = None, *, fetcher: Fetcher | None = None
+) -> Document:
+    """Read one article from a path, a link, or stdin when ``source`` is "-"."""
     if source == STDIN:
         return read_item(STDIN_ITEM, stdin=stdin)
+    if is_url(source):
+        return read_item(url_item(source), fetcher=fetcher)
     path = Path(source)
     return read_item(InputItem(source, path, None, Path(path.name)), stdin=stdin)
 
@@ -75,10 +95,9 @@ def document_from_bytes(
     metadata: dict[str, Any] = {"encoding": used, "format": "text"}
     # A .html file with no markup at all is plain text that was given the wrong name.
     if starts_like_html(text[:1024]) or (html and MARKUP.search(text)):
-        text, title = extract_article(text, source)
+        text, found = extract_article(text, source)
         metadata["format"] = "html"
-        if title:
-            metadata["title"] = title
+        metadata.update(found)
     return Document(source=source, text=text, metadata=metadata)
 
 

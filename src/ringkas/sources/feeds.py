@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from ringkas.decoding import SourceError
 from ringkas.errors import InputError, UsageError
-from ringkas.fetch import DEFAULT_MAX_BYTES, Fetcher, is_url
+from ringkas.sources.errors import SourceError
+from ringkas.sources.fetch import DEFAULT_MAX_BYTES, Fetcher
+from ringkas.sources.urls import is_url
 
 __all__ = ["FEED_ACCEPT", "FeedItem", "parse_feed", "parse_since", "read_feeds", "select_items"]
 

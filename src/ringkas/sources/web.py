@@ -12,18 +12,23 @@ subscribers only.
 from __future__ import annotations
 
 import codecs
-import hashlib
-import logging
 import re
-from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
-from ringkas.decoding import MARKUP, SourceError, declared_charset, decode, starts_like_html
-from ringkas.fetch import Fetched, Fetcher, is_url
 from ringkas.pipeline import Document
+from ringkas.sources.decoding import (
+    MARKUP,
+    charset_name,
+    declared_charset,
+    decode,
+    starts_like_html,
+)
+from ringkas.sources.errors import SourceError
+from ringkas.sources.fetch import Fetched, Fetcher
+from ringkas.sources.html import extract_lines
 
-__all__ = ["MAX_PAGES", "extract_article", "is_url", "read_url", "url_relative"]
+__all__ = ["MAX_PAGES", "page_kind", "read_url"]
 
 MAX_PAGES = 20  # an article continued over more pages than this is refused, not cut
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -69,8 +74,7 @@ def read_url(
         if not text.strip():
             raise SourceError(source, "the page is empty")
         return Document(source, text, {**metadata, "format": "text"})
-    body, found = extract_article(text, source, url=fetched.final_url)
-    paragraphs = body.split("\n")
+    paragraphs, found = _article(text, source, fetched.final_url)
     pages = 1
     seen = {fetched.url, fetched.final_url}
     following = next_page(text, fetched.final_url, fetched.final_url)
@@ -120,7 +124,7 @@ def page_kind(fetched: Fetched) -> str:
 def _decode(fetched: Fetched, source: str, encoding: str | None, *, html: bool) -> tuple[str, str]:
     """The page as text: the header's charset, else the page's own <meta> one, is used when
     the bytes are not UTF-8 (a declared "utf-8" that is wrong falls back to detection)."""
-    header = _charset(fetched.charset)
+    header = charset_name(fetched.charset) if fetched.charset else None
     meta = declared_charset(fetched.data) if html else None
     declared = header if header and header != "utf-8" else meta or header
     text, used = decode(fetched.data, source, encoding=encoding, declared=declared)
@@ -129,100 +133,36 @@ def _decode(fetched: Fetched, source: str, encoding: str | None, *, html: bool) 
     return text, used
 
 
-def _charset(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        found = codecs.lookup(name).name
-    except LookupError:
-        return None
-    # As browsers do: a page that says latin-1 or ASCII means windows-1252.
-    return "cp1252" if found in ("latin-1", "iso8859-1", "ascii") else found
-
-
 # -- extraction -------------------------------------------------------------------------------
 
 
-def extract_article(
-    html: str, source: str, *, url: str | None = None
-) -> tuple[str, dict[str, str]]:
-    """The article body of a web page (paragraphs on their own lines) and what the page says
-    about it: title, date (YYYY-MM-DD), author, sitename. Raises :class:`SourceError` when
-    there is no article text (a script-built page, an index of headlines, an empty stub)."""
-    lines, found = _extract(html, source, url, fast=False)
+def _article(html: str, source: str, url: str) -> tuple[list[str], dict[str, str]]:
+    """The paragraphs and metadata of an article page; an index of headlines, a page built
+    by scripts or a subscribers' teaser is refused."""
+    lines, found = extract_lines(html, source, url=url)
     words = [len(line.split()) for line in lines]
+    paywalled = _PAYWALLED.search(html) is not None
+    if paywalled and sum(words) < PAYWALL_WORDS:
+        raise SourceError(
+            source,
+            "the article is for subscribers only (the page shows only its opening)",
+            hint="save the page from a logged-in browser and give ringkas the file",
+        )
     if sum(words) < MIN_WORDS or max(words, default=0) < MIN_LONGEST_LINE:
-        if _PAYWALLED.search(html):
-            raise _paywalled(source)
         raise SourceError(
             source,
             "no article text found in the web page",
             hint="an index page, or a page that loads its text with JavaScript; "
             "copy the article into a .txt file",
         )
-    if sum(words) < PAYWALL_WORDS and _PAYWALLED.search(html):
-        raise _paywalled(source)
-    return "\n".join(lines), found
+    return lines, found
 
 
 def _continuation(html: str, source: str, url: str) -> list[str]:
     """The text of an article's next page. trafilatura's own extractor alone: on a short
     page the fallback extractors take the page's header (date line, byline) for text."""
-    lines, _ = _extract(html, source, url, fast=True)
-    return lines or _extract(html, source, url, fast=False)[0]
-
-
-def _extract(
-    html: str, source: str, url: str | None, *, fast: bool
-) -> tuple[list[str], dict[str, str]]:
-    import trafilatura  # slow to import (lxml, dateparser): only when a page is read
-
-    _quiet_loggers()
-    try:
-        extracted = trafilatura.bare_extraction(
-            html,
-            url=url,
-            fast=fast,
-            include_comments=False,
-            include_tables=False,
-            include_images=False,
-            favor_precision=True,
-            with_metadata=True,
-        )
-    except Exception as exc:  # lxml and trafilatura raise many kinds on broken pages
-        raise SourceError(source, f"the web page cannot be parsed ({exc})") from exc
-    found: dict[str, str] = {}
-    for key in ("title", "date", "author", "sitename"):
-        value = _one_line(str(getattr(extracted, key, None) or ""))
-        if value:
-            found[key] = value
-    title = found.get("title")
-    lines = [_one_line(line) for line in (getattr(extracted, "text", None) or "").splitlines()]
-    lines = [line for line in lines if line]
-    if lines and title and lines[0].casefold() == title.casefold():
-        lines = lines[1:]  # the headline: it is the title, not a paragraph of the body
-    return lines, found
-
-
-def _paywalled(source: str) -> SourceError:
-    return SourceError(
-        source,
-        "the article is for subscribers only (the page shows only its opening)",
-        hint="save the page from a logged-in browser and give ringkas the file",
-    )
-
-
-def _quiet_loggers() -> None:
-    """Keep the extractors' own log lines ("empty HTML tree") off stderr: a page that
-    yields nothing is reported once, by us."""
-    for name in ("trafilatura", "htmldate", "courlan", "justext"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
-            logger.addHandler(logging.NullHandler())
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    lines, _ = extract_lines(html, source, url=url, fast=True)
+    return lines or extract_lines(html, source, url=url, fast=False)[0]
 
 
 def next_page(html: str, url: str, first: str) -> str | None:
@@ -252,39 +192,3 @@ def _continues(first: str, candidate: str) -> bool:
     base = a.path.rstrip("/")
     path = b.path.rstrip("/")
     return path == base or path.startswith(base + "/")
-
-
-# -- output names -----------------------------------------------------------------------------
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
-_UNSAFE_HOST = re.compile(r"[^a-z0-9.-]+|\.{2,}")
-_PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".php", ".asp", ".aspx", ".jsp", ".xhtml")
-_PART = 80  # characters of one path part kept in a file name
-
-
-def url_relative(url: str) -> PurePosixPath:
-    """Where a link's result goes below an output folder: host/path, each part made safe for
-    any file system ("news.detik.com/berita/d-7970439/gempa-m-4-8"; a port is added to the
-    host: "127.0.0.1-8080"), with a short hash of the
-    query and of any part that had to be changed or cut, so that different addresses do not
-    share a name. The last part has no suffix: the output format adds it."""
-    parts = urlsplit(url)
-    host = _UNSAFE_HOST.sub("-", (parts.hostname or "web").lower()).strip(".-")[:_PART] or "web"
-    if parts.port:
-        host += f"-{parts.port}"
-    segments = [unquote(s) for s in parts.path.split("/") if s not in ("", ".", "..")]
-    if segments and segments[-1].lower().endswith(_PAGE_SUFFIXES):
-        segments[-1] = segments[-1].rsplit(".", 1)[0]
-    safe = [_safe_part(segment) for segment in segments] or ["index"]
-    if parts.query:
-        digest = hashlib.sha256(parts.query.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-        safe[-1] = f"{safe[-1]}-{digest}"
-    return PurePosixPath(host, *safe)
-
-
-def _safe_part(segment: str) -> str:
-    cleaned = _UNSAFE.sub("-", segment).strip("-") or "index"
-    if cleaned == segment and len(cleaned) <= _PART:
-        return cleaned
-    digest = hashlib.sha256(segment.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"{cleaned[: _PART - 9]}-{digest}"

@@ -30,8 +30,9 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from ringkas import __version__
-from ringkas.decoding import SourceError
+from ringkas._version import __version__
+from ringkas.sources.errors import SourceError, too_big
+from ringkas.sources.urls import is_url
 
 if TYPE_CHECKING:
     import httpx
@@ -42,7 +43,6 @@ __all__ = [
     "FetchOptions",
     "Fetched",
     "Fetcher",
-    "is_url",
     "offline",
 ]
 
@@ -55,13 +55,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _STEP = 1 << 16  # bytes decoded at a time
 _CUT_SHORT = "the download was cut short (the compressed data ends early)"
 _TRUE = frozenset({"1", "on", "yes", "true"})
-_URL = re.compile(r"^https?://", re.IGNORECASE)
 _SAFE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def is_url(text: str) -> bool:
-    """Whether a command-line input is a web address (http:// or https://)."""
-    return bool(_URL.match(text))
 
 
 def offline() -> bool:
@@ -227,7 +221,7 @@ class Fetcher:
         coding = headers.get("content-encoding", "").strip().lower()
         length = headers.get("content-length", "").strip()
         if coding in ("", "identity") and length.isdigit() and int(length) > limit:
-            raise _too_big(source, limit, int(length))
+            raise too_big(source, limit, int(length))
         decoder = _decoder(coding, source)
         pieces: list[bytes] = []
         size = 0
@@ -239,7 +233,7 @@ class Fetcher:
             for piece in decoder.feed(raw):
                 size += len(piece)
                 if size > limit:
-                    raise _too_big(source, limit)
+                    raise too_big(source, limit)
                 pieces.append(piece)
         decoder.finish()
         return b"".join(pieces)
@@ -382,22 +376,6 @@ def _failure_reason(exc: Exception, url: str, timeout: float) -> str:
     if isinstance(exc, httpx.ReadError):
         return "the connection broke during the download"
     return _shown(str(exc)) or type(exc).__name__
-
-
-def _too_big(source: str, limit: int, size: int | None = None) -> SourceError:
-    shown = _size(limit)
-    what = f"is {_size(size)}, over" if size is not None else "is over"
-    return SourceError(
-        source, f"{what} the size limit of {shown}", hint="raise the limit with --max-size"
-    )
-
-
-def _size(count: int) -> str:
-    if count < 1024:
-        return f"{count} bytes"
-    if count < 1024 * 1024:
-        return f"{count / 1024:.0f} KB"
-    return f"{count / (1024 * 1024):.1f} MB"
 
 
 # -- content decoding, bounded --------------------------------------------------------------
