@@ -7,8 +7,11 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from queue import Empty, Queue
 from typing import Any, TypeVar
@@ -33,14 +36,23 @@ from ringkas.result import Result
 from ringkas.sources import (
     DEFAULT_MAX_BYTES,
     STDIN,
+    Fetcher,
+    FetchOptions,
     InputItem,
     discover,
     read_item,
     read_jsonl,
+    url_item,
 )
+from ringkas.sources.feeds import read_feeds
+from ringkas.sources.urls import is_url
 
 Say = Callable[[str], None]
 # Settings that change a result; threads and device only change how fast it comes.
+# Links are fetched this many at a time (at most two to one host: see FetchOptions), while
+# the articles before them are worked on, and at most this many ahead of the pipeline.
+FETCHERS = 4
+FETCH_AHEAD = 16
 _RESULT_SETTINGS = (
     "translator",
     "summarizer",
@@ -72,6 +84,13 @@ class JobOptions:
     progress: bool = False
     explain: bool = False
     strict: bool = False
+    feeds: tuple[str, ...] = ()  # feed addresses or OPML files whose items are read
+    limit: int | None = None  # items per feed, newest first
+    since: datetime | None = None  # no feed item published before this
+    fetch: FetchOptions | None = None  # how links are fetched (max_bytes comes from above)
+
+    def fetch_options(self) -> FetchOptions:
+        return replace(self.fetch or FetchOptions(), max_bytes=self.max_bytes)
 
 
 @dataclass
@@ -215,10 +234,14 @@ class Job:
             raise UsageError("--output-dir writes one file per article: use text, markdown or json")
         if options.input_format == "jsonl" and options.fmt != "jsonl":
             raise UsageError("--input-format jsonl needs --format jsonl")
+        if options.input_format == "jsonl" and options.feeds:
+            raise UsageError("--feed reads web pages: it cannot go with --input-format jsonl")
+        if (options.limit is not None or options.since is not None) and not options.feeds:
+            raise UsageError("--limit and --since choose among the items of a --feed")
         if options.output:
             target = options.output.resolve()
             for path in paths:
-                if path != STDIN and Path(path).resolve() == target:
+                if path != STDIN and not is_url(path) and Path(path).resolve() == target:
                     raise UsageError(f"the output file {options.output} is also an input")
 
     def _jsonl_documents(self, paths: tuple[str, ...]) -> Iterator[Document | InputError | Flush]:
@@ -264,6 +287,7 @@ class Job:
         started = time.monotonic()
         items: list[InputItem] = []
         problems: list[InputError] = []
+        fetcher: Fetcher | None = None
         if options.input_format != "jsonl":
             items, problems = discover(
                 paths,
@@ -271,10 +295,40 @@ class Job:
                 files_from=options.files_from,
                 null_separated=options.null_separated,
             )
+            if options.feeds or any(item.url for item in items):
+                fetcher = Fetcher(options.fetch_options())
+            if options.feeds and fetcher is not None:
+                found, failed = read_feeds(
+                    options.feeds,
+                    fetcher,
+                    since=options.since,
+                    limit=options.limit,
+                    max_bytes=options.max_bytes,
+                )
+                named = {item.url for item in items}
+                items += [url_item(i.url, feed=i.feed) for i in found if i.url not in named]
+                problems += failed
+        try:
+            return self._run(paths, items, problems, fetcher, started)
+        finally:
+            if fetcher is not None:
+                fetcher.cancel()  # after a second Ctrl-C, downloads still going stop now
+                fetcher.close()
+
+    def _run(
+        self,
+        paths: tuple[str, ...],
+        items: list[InputItem],
+        problems: list[InputError],
+        fetcher: Fetcher | None,
+        started: float,
+    ) -> JobReport:
+        options = self.options
         plan: dict[int, Planned] = {}
         state = None
         if options.output_dir is not None:  # refused here, before any work, if unsafe
-            plan = plan_outputs(items, options.output_dir, options.fmt, [Path(p) for p in paths])
+            folders = [Path(path) for path in paths if not is_url(path)]
+            plan = plan_outputs(items, options.output_dir, options.fmt, folders)
             clear_debris(plan)
             state = StateLog(options.output_dir)
         many = len(items) + len(problems) > 1 or options.input_format == "jsonl"
@@ -289,7 +343,8 @@ class Job:
             if options.input_format == "jsonl":
                 documents = self._from_jsonl(paths, stop)
             else:
-                documents = self._from_items(items, plan, state, keys, stop, progress, sink)
+                planned = ((item, plan.get(index)) for index, item in enumerate(items))
+                documents = self._from_items(planned, state, keys, stop, progress, fetcher)
             try:
                 for document, outcome in self.pipeline.process(
                     documents, summarize=options.summarize
@@ -309,6 +364,11 @@ class Job:
             self.records += [
                 ItemRecord(i.source, "not_started") for i in items if i.source not in seen
             ]
+        return self._report(interrupted, started)
+
+    def _report(self, interrupted: bool, started: float) -> JobReport:
+        """What happened so far, also written to --report."""
+        options = self.options
         report = JobReport(self.records, interrupted, time.monotonic() - started, options.strict)
         if options.report is not None:
             payload = {**report.to_dict(), "settings": self.pipeline.config.as_dict()}
@@ -317,27 +377,22 @@ class Job:
 
     def _from_items(
         self,
-        items: list[InputItem],
-        plan: dict[int, Planned],
+        items: Iterable[tuple[InputItem, Planned | None]],
         state: StateLog | None,
         keys: dict[int, Any],
         stop: _Stop,
         progress: Progress,
-        sink: Sink,
+        fetcher: Fetcher | None = None,
     ) -> Iterator[Document | InputError]:
-        """Read each input lazily; inputs already done (resume) are skipped here."""
+        """Read each input lazily (links fetched ahead); inputs already done (resume) are
+        skipped here."""
         options = self.options
         settings_hash = self._settings_hash()
-        for index, item in enumerate(items):
-            if stop.requested:
-                return
-            progress.current(item.source)
-            try:
-                document = read_item(item, encoding=options.encoding, max_bytes=options.max_bytes)
-            except InputError as exc:
-                yield exc  # reported in its turn, by the pipeline's outcomes
+        for item, planned, read in self._read(items, stop, progress, fetcher):
+            if isinstance(read, InputError):
+                yield read  # reported in its turn, by the pipeline's outcomes
                 continue
-            planned = plan.get(index)
+            document = read
             if planned is not None and state is not None:
                 input_hash = text_hash(document.text)
                 if not options.force and state.is_current(planned, input_hash, settings_hash):
@@ -346,6 +401,54 @@ class Job:
                     continue
                 keys[id(document)] = (planned, item.source, input_hash)
             yield document
+
+    def _read(
+        self,
+        items: Iterable[tuple[InputItem, Planned | None]],
+        stop: _Stop,
+        progress: Progress,
+        fetcher: Fetcher | None,
+    ) -> Iterator[tuple[InputItem, Planned | None, Document | InputError]]:
+        """Each input read, in order. Links are fetched ahead in threads (FETCHERS at a time,
+        up to FETCH_AHEAD inputs ahead), so pages download while articles are worked on."""
+        options = self.options
+
+        def read(item: InputItem) -> Document | InputError:
+            try:
+                return read_item(
+                    item, encoding=options.encoding, max_bytes=options.max_bytes, fetcher=fetcher
+                )
+            except InputError as exc:
+                return exc
+
+        pending = iter(items)
+        if fetcher is None:
+            for item, planned in pending:
+                if stop.requested:
+                    return
+                progress.current(item.source)
+                yield item, planned, read(item)
+            return
+        pool = ThreadPoolExecutor(FETCHERS, thread_name_prefix="ringkas-fetch")
+        ahead: deque[tuple[InputItem, Planned | None, Future[Document | InputError] | None]]
+        ahead = deque()
+        try:
+            while True:
+                while len(ahead) < FETCH_AHEAD and not stop.requested:
+                    following = next(pending, None)
+                    if following is None:
+                        break
+                    item, planned = following
+                    ahead.append((item, planned, pool.submit(read, item) if item.url else None))
+                if not ahead or stop.requested:
+                    return
+                item, planned, future = ahead.popleft()
+                progress.current(item.source)
+                yield item, planned, read(item) if future is None else future.result()
+        finally:
+            if stop.requested:
+                fetcher.cancel()  # nothing new starts: downloads in progress end now
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _from_jsonl(
         self, paths: tuple[str, ...], stop: _Stop

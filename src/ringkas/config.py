@@ -8,6 +8,8 @@ or the file named by ``--config``::
     length = "short"
     format = "json"
     output_dir = "~/ringkasan"
+    user_agent = "Mozilla/5.0 (redaksi)"
+    timeout = 20
 """
 
 from __future__ import annotations
@@ -78,6 +80,33 @@ def _positive(value: Any) -> int:
     return number
 
 
+def _seconds(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError("must be a number of seconds") from None
+    if isinstance(value, bool) or not 0 < number <= 3600:
+        raise ValueError("must be more than 0 and at most 3600 seconds")
+    return number
+
+
+def _retries(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError("must be a whole number") from None
+    if isinstance(value, bool) or not 0 <= number <= 10 or str(number) != str(value).strip():
+        raise ValueError("must be a whole number from 0 to 10")
+    return number
+
+
+def _user_agent(value: Any) -> str:
+    text = _text(value)
+    if len(text) > 300 or not text.isprintable() or not text.isascii():
+        raise ValueError("must be printable ASCII text of at most 300 characters")
+    return text
+
+
 def _path(value: Any) -> str:
     return str(Path(_text(value)).expanduser())
 
@@ -106,6 +135,9 @@ KEYS: dict[str, Key] = {
     "length": Key(_choice(LENGTHS), "medium", "summary length"),
     "format": Key(_choice(FORMATS), "auto", "output format"),
     "output_dir": Key(_path, None, "folder for one result per input"),
+    "user_agent": Key(_user_agent, None, "User-Agent for links and feeds (none: ringkas/VERSION)"),
+    "timeout": Key(_seconds, 20.0, "seconds to wait for a web server to connect or send"),
+    "retries": Key(_retries, 2, "retries of a link after a 429 or 5xx answer or a lost connection"),
 }
 
 

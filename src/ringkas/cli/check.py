@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ringkas.cli.options import model_options, resolve_settings
+from ringkas.cli.options import fetch_options, model_options, resolve_settings
 from ringkas.errors import ExitCode, UsageError
 
 
@@ -28,6 +28,7 @@ def verdict_lines(result: Any) -> list[str]:
 @click.argument("article", metavar="ARTICLE")
 @click.argument("summary", metavar="SUMMARY")
 @model_options(summarizer=False)
+@fetch_options
 @click.option(
     "--format",
     "-f",
@@ -56,7 +57,8 @@ def check(
     no_translate: bool,
     **options: Any,
 ) -> None:
-    """Check SUMMARY (a file, or '-' for stdin) against ARTICLE (Indonesian or English).
+    """Check SUMMARY (a file, or '-' for stdin) against ARTICLE (Indonesian or English;
+    a file, '-', or a web page's URL).
 
     Every number, amount, percentage, date, time and name in the summary must be found in
     the article (across languages and notations); each summary sentence is attributed to
@@ -64,13 +66,15 @@ def check(
     from another tool.
     """
     from ringkas.pipeline import Pipeline
-    from ringkas.sources import read_document
+    from ringkas.sources import Fetcher, read_document
 
     if article == "-" and summary == "-":
         raise UsageError("only one of ARTICLE and SUMMARY can be read from stdin")
-    document = read_document(article)
-    summary_text = read_document(summary).text
-    pipeline = Pipeline(resolve_settings(options))
+    settings = resolve_settings(options)
+    with Fetcher(options.pop("fetch")) as fetcher:
+        document = read_document(article, fetcher=fetcher)
+        summary_text = read_document(summary, fetcher=fetcher).text
+    pipeline = Pipeline(settings)
     result = pipeline.check(document, summary_text, translate=not no_translate)
     if fmt == "auto":
         fmt = "panel" if sys.stdout.isatty() and "NO_COLOR" not in os.environ else "text"

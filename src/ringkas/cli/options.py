@@ -185,7 +185,7 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--files-from",
             metavar="FILE|-",
-            help="Read input paths from FILE ('-': stdin), one per line.",
+            help="Read input paths (or links) from FILE ('-': stdin), one per line.",
         ),
         click.option(
             "-0",
@@ -212,7 +212,7 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             callback=_size,
             metavar="SIZE",
-            help="Larger input files are refused.",
+            help="Larger input files and downloads are refused.",
         ),
         click.option(
             "--format",
@@ -246,6 +246,78 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return _apply(options, func)
 
 
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    from ringkas.errors import UsageError
+    from ringkas.sources.feeds import parse_since
+
+    try:
+        return parse_since(value)
+    except UsageError as exc:
+        raise click.BadParameter(exc.hint or exc.message) from None
+
+
+def _user_agent(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from ringkas.config import KEYS
+
+    try:
+        return str(KEYS["user_agent"].check(value))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """How links are fetched."""
+    options: list[Decorator] = [
+        click.option(
+            "--user-agent",
+            metavar="TEXT",
+            callback=_user_agent,
+            help="User-Agent header for links and feeds. "
+            "[env RINGKAS_USER_AGENT; default: ringkas/VERSION ...]",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(0, 3600, min_open=True),
+            metavar="SECONDS",
+            help="Give up on a web server that does not connect or send for this long. "
+            "[env RINGKAS_TIMEOUT; default: 20]",
+        ),
+    ]
+    return _apply(options, func)
+
+
+def feed_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """News feeds to read, and which of their items."""
+    options: list[Decorator] = [
+        click.option(
+            "--feed",
+            "feeds",
+            multiple=True,
+            metavar="URL|FILE",
+            help="Read the items of an RSS or Atom feed (repeatable); an OPML file or "
+            "address lists several feeds.",
+        ),
+        click.option(
+            "--limit",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="At most N items of each feed, the newest.",
+        ),
+        click.option(
+            "--since",
+            metavar="DATE",
+            callback=_since,
+            help="Only feed items published since DATE: 2025-06-18, 2025-06-18T08:00+07:00, "
+            "or an age such as 6h or 2d.",
+        ),
+    ]
+    return _apply(options, fetch_options(func))
+
+
 def resolve_settings(options: dict[str, Any]) -> Settings:
     """Settings from flags, RINGKAS_* variables, the config file and defaults, in that order
     (ringkas.config.resolve); the job's format and output folder resolve the same way."""
@@ -270,6 +342,8 @@ def resolve_settings(options: dict[str, Any]) -> Settings:
         "length": options.pop("length", None),
         "format": options.get("fmt"),
         "output_dir": options.get("output_dir"),
+        "user_agent": options.pop("user_agent", None),
+        "timeout": options.pop("timeout", None),
     }
     options.pop("style", None)
     resolved = resolve(flags, options.pop("config_file", None))
@@ -277,6 +351,11 @@ def resolve_settings(options: dict[str, Any]) -> Settings:
     if "fmt" in options:  # summarize/translate: the job's own settings
         options["fmt"] = values["format"]
         options["output_dir"] = values["output_dir"]
+    from ringkas.sources.fetch import FetchOptions
+
+    options["fetch"] = FetchOptions(
+        user_agent=values["user_agent"], timeout=values["timeout"], retries=values["retries"]
+    )
     return Settings(
         translator=values["translator"],
         summarizer=values["summarizer"],

@@ -13,6 +13,7 @@ from ringkas.cli.options import (
     echo_error,
     echo_note,
     echo_warning,
+    feed_options,
     job_options,
     model_options,
     resolve_format,
@@ -51,6 +52,10 @@ def _job_options(options: dict[str, Any], *, summarize: bool) -> JobOptions:
         progress=not quiet and sys.stderr.isatty(),
         explain=options.pop("explain", False),
         strict=options.pop("strict", False),
+        feeds=tuple(options.pop("feeds", ())),
+        limit=options.pop("limit", None),
+        since=options.pop("since", None),
+        fetch=options.pop("fetch", None),
     )
 
 
@@ -87,8 +92,10 @@ def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) ->
     job = _job_options(options, summarize=summarize)
     if job.quiet:
         os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
-    if not paths and not job.files_from and job.input_format != "jsonl":
-        raise click.UsageError("give at least one PATH, '-' for stdin, or --files-from")
+    if not paths and not job.files_from and not job.feeds and job.input_format != "jsonl":
+        raise click.UsageError(
+            "give at least one PATH or URL, '-' for stdin, --files-from or --feed"
+        )
     pipeline = Pipeline(settings, report=None if job.quiet else echo_note)
     say = (lambda message: None) if job.quiet else echo_note
     report = Job(pipeline, job, say=say, warn=echo_warning, error=echo_error).run(paths)
@@ -99,9 +106,10 @@ def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) ->
 
 
 @click.command()
-@click.argument("paths", nargs=-1, metavar="[PATH | DIR | -]...")
+@click.argument("paths", nargs=-1, metavar="[PATH | DIR | URL | -]...")
 @model_options(summarizer=True)
 @job_options
+@feed_options
 @click.option(
     "--explain",
     is_flag=True,
@@ -116,20 +124,23 @@ def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) ->
 def summarize(paths: tuple[str, ...], **options: Any) -> None:
     """Summarise Indonesian articles in English.
 
-    PATH is an article file, DIR a folder walked recursively (see --glob), '-' stdin.
-    Each article is cleaned, translated sentence by sentence, then summarised; long
+    PATH is an article file, DIR a folder walked recursively (see --glob), URL a web page
+    (http:// or https://: its article is fetched), '-' stdin; --feed reads a news feed's
+    items. Each article is cleaned, translated sentence by sentence, then summarised; long
     articles are summarised in chunks and recombined, never cut.
     """
     _run(paths, options, summarize=True)
 
 
 @click.command()
-@click.argument("paths", nargs=-1, metavar="[PATH | DIR | -]...")
+@click.argument("paths", nargs=-1, metavar="[PATH | DIR | URL | -]...")
 @model_options(summarizer=False)
 @job_options
+@feed_options
 def translate(paths: tuple[str, ...], **options: Any) -> None:
     """Translate Indonesian articles to English, paragraph by paragraph.
 
-    PATH is an article file, DIR a folder walked recursively (see --glob), '-' stdin.
+    PATH is an article file, DIR a folder walked recursively (see --glob), URL a web page
+    (its article is fetched), '-' stdin; --feed reads a news feed's items.
     """
     _run(paths, options, summarize=False)
