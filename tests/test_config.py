@@ -26,6 +26,9 @@ CASES = {
     "length": ("long", "short", "medium"),
     "format": ("markdown", "json", "jsonl"),
     "output_dir": ("/tmp/file-out", "/tmp/env-out", "/tmp/flag-out"),
+    "user_agent": ("Redaksi/1.0", "Redaksi/2.0 (env)", "Redaksi/3.0"),
+    "timeout": (30.0, 5.5, 1.0),
+    "retries": (0, 4, 1),
 }
 
 
@@ -79,6 +82,9 @@ def test_config_file_in_the_config_folder_is_found(
         ('engine = "tensorflow"\n', "engine must be one of ctranslate2, torch"),
         ("threads = 0\n", "threads must be a whole number of at least 1"),
         ('beam = "four"\n', "beam must be a whole number"),
+        ("timeout = 0\n", "timeout must be more than 0 and at most 3600 seconds"),
+        ("retries = 11\n", "retries must be a whole number from 0 to 10"),
+        ('user_agent = "a\\nb"\n', "user_agent must be printable ASCII text"),
         ("length = \n", "not valid TOML"),
     ],
 )

@@ -1,9 +1,10 @@
 """The ``ringkas`` command line: parse options, call the library, render results.
 
 Inside, one module per command group: ``summarize`` (summarize, translate: the batch job),
-``check``, ``models``, ``prompts``, ``config``; ``options`` holds what they share (the model
-and job options, settings and format resolution, and the error boundary that turns every
-library error into one ``ringkas: error: ...`` line and an exit code). Data flows one way:
+``watch`` (a drop folder), ``check``, ``models``, ``prompts``, ``config``; ``options`` holds
+what they share (the model and job options, settings and format resolution, and the error
+boundary that turns every library error into one ``ringkas: error: ...`` line and an exit
+code). Data flows one way:
 options -> :class:`~ringkas.settings.Settings` and job options -> the library
 (``ringkas.batch``, ``ringkas.pipeline``) -> rendered results on stdout. A new command is a
 module here, added to :func:`cli` below.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import click
 
 from ringkas._version import __version__
-from ringkas.cli import check, config, models, prompts, summarize
+from ringkas.cli import check, config, models, prompts, summarize, watch
 from ringkas.cli.options import RingkasGroup
 
 
@@ -28,12 +29,16 @@ def cli() -> None:
     cat artikel.txt | ringkas summarize - --format json
     ringkas summarize berita/ --output-dir ringkasan/
     ringkas translate artikel.txt -o artikel.en.txt
+    ringkas summarize https://www.example.id/berita/123 --format json
+    ringkas summarize --feed https://www.example.id/rss -O ringkasan/
+    ringkas watch masuk/ -O ringkasan/
     """
 
 
 for _command in (
     summarize.summarize,
     summarize.translate,
+    watch.watch,
     check.check,
     models.models,
     prompts.prompts,

@@ -1,0 +1,133 @@
+"""A drop folder as a batch job that does not end: ``ringkas watch DIR --output-dir OUT``.
+
+:class:`WatchJob` is a :class:`~ringkas.batch.Job` whose inputs are the files already in the
+folder (done first, unless the resume state says they are done) and then every file that
+lands in it, once it has stopped growing (:class:`~ringkas.sources.drop.DropFolder`). Each
+round of files is worked on at once and written to the output folder with the same state,
+report, progress and error handling as a batch job, until Ctrl-C (exit 130, state saved).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ringkas.batch import Job, JobReport, _Stop
+from ringkas.errors import InputError, UsageError
+from ringkas.outputs import Planned, StateLog, clear_debris, plan_outputs
+from ringkas.pipeline import FLUSH, Document, Flush
+from ringkas.progress import Progress
+from ringkas.sources import InputItem, SourceError, discover, glob_matcher
+from ringkas.sources.drop import DropFolder
+
+DEFAULT_SETTLE = 2.0  # seconds a file must stay the same before it is read
+
+
+class WatchJob(Job):
+    """Summarises what lands in a folder until stopped."""
+
+    _taken: dict[Path, str]  # output file -> the input it is the result of
+
+    def watch(self, folder: str, *, settle: float = DEFAULT_SETTLE) -> JobReport:
+        """Work on ``folder``'s articles, then on each that lands, until Ctrl-C; the report
+        (also written to --report after every round) says what happened."""
+        options = self.options
+        root = Path(folder)
+        if options.output_dir is None:
+            raise UsageError("ringkas watch writes one file per article: give --output-dir")
+        if not root.is_dir():
+            raise UsageError(f"{folder} is not a folder", hint="watch a folder for new articles")
+        self._check((folder,))
+        plan_outputs([], options.output_dir, options.fmt, [root])  # not inside the folder
+        started = time.monotonic()
+        state = StateLog(options.output_dir)
+        sink = self._sink(many=True, state=state)
+        self._taken: dict[Path, str] = {}
+        failed = False
+        with _Stop(self.say) as stop, Progress(None, enabled=options.progress) as progress:
+            self.pipeline.on_stage = progress.stage
+            matches = glob_matcher(options.globs)
+            with DropFolder(root, matches=matches, stop=stop.event, settle=settle) as drop:
+                keys: dict[int, Any] = {}
+                documents = self._landed(folder, root, drop, state, keys, stop, progress, started)
+                try:
+                    for document, outcome in self.pipeline.process(
+                        documents, summarize=options.summarize
+                    ):
+                        key = keys.pop(id(document), None) if document is not None else None
+                        self._handle(document, outcome, key, sink)
+                        progress.advance()
+                        record = self.records[-1]
+                        if record.status == "done":
+                            self.say(f"{record.source}: done ({record.output})")
+                except KeyboardInterrupt:
+                    pass  # the second Ctrl-C: stop at once
+                except OSError as exc:  # the folder went away, or cannot be watched
+                    self._failed(SourceError(folder, str(exc)), sink)
+                    failed = True
+                finally:
+                    sink.close()
+        return self._report(not failed, started)
+
+    def _landed(
+        self,
+        folder: str,
+        root: Path,
+        drop: DropFolder,
+        state: StateLog,
+        keys: dict[int, Any],
+        stop: _Stop,
+        progress: Progress,
+        started: float,
+    ) -> Iterator[Document | InputError | Flush]:
+        """The folder's articles, then each round of files that landed; after each round
+        (once its results are written) the report is brought up to date."""
+        items, problems = discover([folder], globs=self.options.globs)
+        yield from problems
+        yield from self._round(items, state, keys, stop, progress)
+        for paths in drop.landed():
+            self._report(False, started)
+            landed = []
+            for path in paths:
+                relative = path.relative_to(root)
+                landed.append(InputItem(str(Path(folder) / relative), path, root, relative))
+            yield from self._round(landed, state, keys, stop, progress)
+
+    def _round(
+        self,
+        items: Iterable[InputItem],
+        state: StateLog,
+        keys: dict[int, Any],
+        stop: _Stop,
+        progress: Progress,
+    ) -> Iterator[Document | InputError | Flush]:
+        planned: list[tuple[InputItem, Planned | None]] = []
+        for item in items:
+            outcome = self._plan(item)
+            if isinstance(outcome, InputError):
+                yield outcome
+            else:
+                planned.append((item, outcome))
+        yield from self._from_items(planned, state, keys, stop, progress)
+        yield FLUSH  # worked on and written now, not when more files have landed
+
+    def _plan(self, item: InputItem) -> Planned | InputError:
+        """Where one file's result goes; a file that would overwrite the result of another
+        (``a.txt`` and ``a.md``) is that file's failure."""
+        options = self.options
+        assert options.output_dir is not None
+        try:
+            (planned,) = plan_outputs([item], options.output_dir, options.fmt, []).values()
+        except UsageError as exc:
+            return SourceError(item.source, exc.message)
+        owner = self._taken.setdefault(planned.output, item.source)
+        if owner != item.source:
+            return SourceError(
+                item.source,
+                f"its result would overwrite that of {owner} ({planned.output})",
+                hint="rename one of them",
+            )
+        clear_debris({0: planned})
+        return planned
