@@ -513,6 +513,44 @@ def test_not_a_feed(web_site: WebSite, fetcher: Fetcher, tmp_path: Path) -> None
     assert "no such file" in messages[1]
 
 
+def test_a_public_feed_never_leads_into_a_private_network(tmp_path: Path) -> None:
+    from ringkas.sources.feeds import _private
+
+    for private in (
+        "http://127.0.0.1/a",
+        "http://localhost:8080/a",
+        "http://192.168.1.1/admin",
+        "http://10.0.0.5/",
+        "http://[::1]/x",
+        "http://169.254.169.254/latest/meta-data",
+        "http://printer.local/",
+    ):
+        assert _private(private), private
+    for public in ("https://news.detik.com/berita/1", "http://93.184.216.34/", "https://x.id"):
+        assert not _private(public), public
+
+
+def test_private_links_of_a_public_feed_are_refused() -> None:
+    from ringkas.sources.feeds import FeedItem, keep_reachable
+
+    public = "https://www.example.id/rss"
+    listed = [
+        FeedItem("http://192.168.1.1/admin", public),
+        FeedItem("https://www.example.id/berita/1", public),
+        FeedItem("http://127.0.0.1:8080/a", "http://127.0.0.1:8080/rss"),  # local feed: fine
+        FeedItem("http://10.1.2.3/b", "langganan.opml"),  # the user's own file: fine
+    ]
+    items, errors = keep_reachable(listed)
+    assert [i.url for i in items] == [i.url for i in listed[1:]]
+    assert (
+        errors[0]
+        .one_line()
+        .startswith(
+            "http://192.168.1.1/admin: not fetched: the feed https://www.example.id/rss links to a"
+        )
+    )
+
+
 def test_parse_feed_resolves_relative_links() -> None:
     data = atom(ARTICLES, "http://127.0.0.1:9").encode()
     items = parse_feed(data, "atom.xml")

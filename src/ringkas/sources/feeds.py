@@ -3,13 +3,15 @@
 :func:`read_feeds` turns ``--feed`` values (a feed's address, a site's page that names its
 feed, or an OPML file or address listing feeds) into the items to read, newest first, at
 most ``limit`` per feed and none older than ``since``. A feed that cannot be read is that
-feed's failure (a :class:`SourceError` naming it); the other feeds go on.
+feed's failure (a :class:`SourceError` naming it); the other feeds go on. A feed on the
+internet that links into this machine or a private network is not followed there.
 """
 
 from __future__ import annotations
 
 import calendar
 import io
+import ipaddress
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Mapping, Sequence
@@ -18,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from ringkas.errors import InputError, UsageError
 from ringkas.sources.errors import SourceError
@@ -75,11 +77,40 @@ def read_feeds(
             except SourceError as exc:
                 errors.append(exc)
                 continue
-            for item in select_items(found, since=since, limit=limit):
-                if item.url not in seen:
-                    seen.add(item.url)
-                    items.append(item)
+            chosen = [i for i in select_items(found, since=since, limit=limit) if i.url not in seen]
+            seen.update(item.url for item in chosen)
+            kept, refused = keep_reachable(chosen)
+            items += kept
+            errors += refused
     return items, errors
+
+
+def keep_reachable(items: Sequence[FeedItem]) -> tuple[list[FeedItem], list[InputError]]:
+    """The items to fetch, and a failure for each link from a feed on the internet into this
+    machine or a private network (a feed must not make ringkas request those)."""
+    kept: list[FeedItem] = []
+    refused: list[InputError] = []
+    for item in items:
+        if is_url(item.feed) and _private(item.url) and not _private(item.feed):
+            reason = f"not fetched: the feed {item.feed} links to a local or private address"
+            hint = "read it by naming it on the command line"
+            refused.append(SourceError(item.url, reason, hint))
+        else:
+            kept.append(item)
+    return kept, refused
+
+
+def _private(url: str) -> bool:
+    """Whether a link points into this machine or a private network (by its host as
+    written): a feed from the internet must not make ringkas request such addresses."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
 
 
 def _feeds_of(spec: str, fetcher: Fetcher, max_bytes: int) -> list[Callable[[], list[FeedItem]]]:
