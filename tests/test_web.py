@@ -17,11 +17,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ringkas.sources.errors import SourceError
 from ringkas.sources.feeds import parse_feed, parse_since, read_feeds, select_items
 from ringkas.sources.fetch import DEFAULT_USER_AGENT, Fetcher, FetchOptions
-from ringkas.sources.urls import url_relative
+from ringkas.sources.urls import join, url_relative
 from ringkas.sources.web import read_url
 from ringkas.text import clean_article
 from web_site import (
@@ -415,7 +417,25 @@ def test_tls_certificate_is_checked(
             assert_is_article(read_url(url, trusting).text, ARTICLES[0])
 
 
+@pytest.mark.parametrize(
+    "url", ["http://[::1/", "http://x:abc/", "http://:80/x", "http://127.0.0.1:1/\x00", "https://"]
+)
+def test_unusable_addresses_fail_alone(fetcher: Fetcher, url: str) -> None:
+    assert "not a usable web address" in failure(url, fetcher)
+
+
 # -- output names ----------------------------------------------------------------------------
+
+
+@given(st.text(max_size=60), st.text(max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_any_address_has_a_safe_name_and_joins_without_error(tail: str, href: str) -> None:
+    url = "http://" + tail
+    relative = url_relative(url)
+    assert relative.parts and all(p not in ("", ".", "..") for p in relative.parts)
+    assert all("/" not in p and "\0" not in p and len(p) <= 80 for p in relative.parts)
+    joined = join(url, href)
+    assert joined is None or joined.lower().startswith(("http://", "https://"))
 
 
 def test_url_relative_names() -> None:

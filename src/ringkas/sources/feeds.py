@@ -20,12 +20,12 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from ringkas.errors import InputError, UsageError
 from ringkas.sources.errors import SourceError
 from ringkas.sources.fetch import DEFAULT_MAX_BYTES, Fetcher
-from ringkas.sources.urls import is_url
+from ringkas.sources.urls import is_url, join
 
 __all__ = ["FEED_ACCEPT", "FeedItem", "parse_feed", "parse_since", "read_feeds", "select_items"]
 
@@ -103,7 +103,10 @@ def keep_reachable(items: Sequence[FeedItem]) -> tuple[list[FeedItem], list[Inpu
 def _private(url: str) -> bool:
     """Whether a link points into this machine or a private network (by its host as
     written): a feed from the internet must not make ringkas request such addresses."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return False
     if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
         return True
     try:
@@ -207,8 +210,8 @@ def _entry_link(entry: Mapping[str, Any], base: str | None) -> str | None:
     for candidate in candidates:
         if not isinstance(candidate, str) or not candidate.strip():
             continue
-        link = urljoin(base, candidate.strip()) if base else candidate.strip()
-        if is_url(link):
+        link = join(base, candidate.strip())
+        if link is not None:
             return link
     return None
 
@@ -261,8 +264,8 @@ def discover_feed(html: str, url: str) -> str | None:
         rel = attributes.get("rel", "").lower().split()
         if "alternate" in rel and attributes.get("type", "").lower() in _FEED_TYPES:
             href = attributes.get("href")
-            if href:
-                return urljoin(url, href)
+            if href and join(url, href):
+                return join(url, href)
     return None
 
 

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from ringkas._version import __version__
 from ringkas.sources.errors import SourceError, too_big
-from ringkas.sources.urls import is_url
+from ringkas.sources.urls import join, usable
 
 if TYPE_CHECKING:
     import httpx
@@ -138,18 +138,19 @@ class Fetcher:
         source = source or url
         if offline():
             raise SourceError(source, "not fetched: offline (RINGKAS_OFFLINE is set)")
-        if not is_url(url):
-            raise SourceError(source, "not a web address (http:// or https://)")
+        if not usable(url):
+            raise SourceError(source, "not a usable web address")
         options = self.options
         chain = [url]
         current = url
         while True:
             status, headers, data, final = self._with_retries(current, accept, source)
             if status in _REDIRECTS and headers.get("location"):
-                target = urljoin(final, headers["location"].strip())
-                if urlsplit(target).scheme.lower() not in ("http", "https"):
+                location = headers["location"].strip()
+                target = join(final, location)
+                if target is None:
                     raise SourceError(
-                        source, f"redirected to {_shown(target)}, which is not a web page"
+                        source, f"redirected to {_shown(location)}, which is not a web page"
                     )
                 if target in chain:
                     raise SourceError(source, f"redirects in a loop (back to {_shown(target)})")
@@ -212,6 +213,9 @@ class Fetcher:
                 if _transient(exc):
                     raise _Retry(error) from exc
                 raise error from exc
+            except (httpx.InvalidURL, ValueError, UnicodeError) as exc:  # a bad host, port...
+                reason = f"not a usable web address ({_shown(str(exc))})"
+                raise SourceError(source, reason) from exc
 
     def _body(
         self, response: httpx.Response, headers: dict[str, str], source: str, started: float

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
-__all__ = ["is_url", "url_relative"]
+__all__ = ["is_url", "join", "url_relative", "usable"]
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 
@@ -15,6 +15,26 @@ _URL = re.compile(r"^https?://", re.IGNORECASE)
 def is_url(text: str) -> bool:
     """Whether a command-line input is a web address (http:// or https://)."""
     return bool(_URL.match(text))
+
+
+def usable(url: str) -> bool:
+    """Whether a web address can even be parsed (a bad port or IPv6 host cannot)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError:
+        return False
+    return is_url(url) and bool(parts.hostname)
+
+
+def join(base: str | None, href: str) -> str | None:
+    """``href`` (from a page, a feed, a redirect) against ``base``; None when the result is
+    not a usable web address."""
+    try:
+        joined = urljoin(base, href) if base else href
+    except ValueError:
+        return None
+    return joined if usable(joined) else None
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -29,6 +49,8 @@ def url_relative(url: str) -> PurePosixPath:
     host: "127.0.0.1-8080"), with a short hash of the
     query and of any part that had to be changed or cut, so that different addresses do not
     share a name. The last part has no suffix: the output format adds it."""
+    if not usable(url):  # it will fail when fetched; its name only has to be safe
+        return PurePosixPath("web", hashlib.sha256(url.encode("utf-8", "replace")).hexdigest()[:16])
     parts = urlsplit(url)
     host = _UNSAFE_HOST.sub("-", (parts.hostname or "web").lower()).strip(".-")[:_PART] or "web"
     if parts.port:

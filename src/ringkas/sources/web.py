@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from ringkas.pipeline import Document
 from ringkas.sources.decoding import (
@@ -27,6 +27,7 @@ from ringkas.sources.decoding import (
 from ringkas.sources.errors import SourceError
 from ringkas.sources.fetch import Fetched, Fetcher
 from ringkas.sources.html import extract_lines
+from ringkas.sources.urls import join
 
 __all__ = ["MAX_PAGES", "page_kind", "read_url"]
 
@@ -179,7 +180,9 @@ def next_page(html: str, url: str, first: str) -> str | None:
     except (ParserError, ValueError):
         return None
     for href in tree.xpath(_NEXT):
-        candidate = urljoin(url, str(href).strip())
+        candidate = join(url, str(href).strip())
+        if candidate is None:
+            continue
         if candidate.split("#", 1)[0] != url.split("#", 1)[0] and _continues(first, candidate):
             return candidate.split("#", 1)[0]
     return None
