@@ -22,7 +22,7 @@ from ringkas.sources.drop import DropFolder
 ARTICLE = "Pemerintah Kota Ambon menyalurkan bantuan modal usaha senilai Rp 300 juta.\n"
 
 
-def _collect(folder: Path, act, *, settle: float = 0.3, seconds: float = 6.0) -> list[list[str]]:
+def _collect(folder: Path, act, *, settle: float = 0.8, seconds: float = 6.0) -> list[list[str]]:
     """Rounds of files (relative names, with their sizes) that ``act`` makes land."""
     stop = threading.Event()
     rounds: list[list[str]] = []
@@ -61,7 +61,7 @@ def test_files_land_once_whole(tmp_path: Path) -> None:
         (folder / "b.txt").write_text(ARTICLE, "utf-8")
         shutil.move(str(folder), drop / "sub")  # a folder moved in brings its files
 
-    rounds = _collect(drop, act, seconds=3.0)
+    rounds = _collect(drop, act, seconds=4.0)
     landed = sorted(name for names in rounds for name in names)
     size = len(ARTICLE.encode())
     assert landed == [f"a.txt:{size}", f"pelan.txt:{6 * size}", f"sub/b.txt:{size}"]
@@ -111,7 +111,7 @@ def test_watch_does_what_lands_survives_a_bad_file_and_stops_on_ctrl_c(
     with log.open("wb") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "ringkas", "watch", str(drop), *models, "-O", str(out),
-             "-f", "json", "--settle", "0.5", "--report", str(report)],
+             "-f", "json", "--settle", "1", "--report", str(report)],
             stdout=subprocess.DEVNULL,
             stderr=stderr,
             env={**os.environ, "PYTHONPATH": f"{NONET}{os.pathsep}{REPO / 'src'}"},

@@ -248,7 +248,7 @@ def test_slow_page_times_out(web_site: WebSite) -> None:
     started = time.monotonic()
     with Fetcher(FetchOptions(timeout=0.3, retries=2, backoff=0.01)) as quick:
         assert "timed out (the server sent nothing for 0.3 s)" in failure(url, quick)
-    assert time.monotonic() - started < 2  # a timeout is not retried
+    assert time.monotonic() - started < 4.5  # not the page's 5 s: a timeout is not retried
     assert web_site.hits("/lambat") == 1
 
 

@@ -60,13 +60,13 @@ def test_a_link_and_a_file_together(tiny: TinyModels, web_site: WebSite) -> None
 
 def test_bad_links_fail_alone(tiny: TinyModels, web_site: WebSite, tmp_path: Path) -> None:
     good = web_site.article("kompas", ARTICLES[1])
-    web_site.page("/lambat", detik_page(ARTICLES[0], "x"), delay=5)
+    web_site.page("/lambat", detik_page(ARTICLES[0], "x"), delay=10)
     web_site.page("/premium", paywall_page(ARTICLES[0], "x"))
     web_site.page("/laporan.pdf", b"%PDF-1.7", content_type="application/pdf")
     web_site.page("/rusak", "x", status=500)
     bad = {
         web_site.url("/hilang"): "HTTP 404 Not Found",
-        web_site.url("/lambat"): "timed out (the server sent nothing for 0.5 s)",
+        web_site.url("/lambat"): "timed out (the server sent nothing for 2 s)",
         web_site.url("/premium"): "the article is for subscribers only",
         web_site.url("/laporan.pdf"): "is not a web page (application/pdf)",
         web_site.url("/rusak"): "HTTP 500 Internal Server Error",
@@ -80,7 +80,7 @@ def test_bad_links_fail_alone(tiny: TinyModels, web_site: WebSite, tmp_path: Pat
         str(listing),
         *models(tiny),
         "--timeout",
-        "0.5",
+        "2",
         "-f",
         "jsonl",
         env={"RINGKAS_RETRIES": "0"},
