@@ -418,7 +418,16 @@ def test_tls_certificate_is_checked(
 
 
 @pytest.mark.parametrize(
-    "url", ["http://[::1/", "http://x:abc/", "http://:80/x", "http://127.0.0.1:1/\x00", "https://"]
+    "url",
+    [
+        "http://[::1/",
+        "http://x:abc/",
+        "http://:80/x",
+        "http://127.0.0.1:1/\x00",
+        "https://",
+        "http://127.0.0.1:1/\x1b[31m",
+        "http://127.0.0.1:1/a b",
+    ],
 )
 def test_unusable_addresses_fail_alone(fetcher: Fetcher, url: str) -> None:
     assert "not a usable web address" in failure(url, fetcher)
@@ -569,6 +578,15 @@ def test_private_links_of_a_public_feed_are_refused() -> None:
             "http://192.168.1.1/admin: not fetched: the feed https://www.example.id/rss links to a"
         )
     )
+
+
+def test_feed_links_with_control_characters_are_left_out() -> None:
+    data = rss20(ARTICLES[:1], "http://127.0.0.1:9").replace(
+        "</channel>",
+        "<item><title>x</title><link>http://127.0.0.1:9/a\x1b[31m</link></item></channel>",
+    )
+    items = parse_feed(data.encode("utf-8"), "rss.xml")
+    assert [i.url for i in items] == [f"http://127.0.0.1:9/berita/{ARTICLES[0].slug}"]
 
 
 def test_parse_feed_resolves_relative_links() -> None:

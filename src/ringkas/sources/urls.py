@@ -10,6 +10,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 __all__ = ["is_url", "join", "url_relative", "usable"]
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")  # and spaces: a real address has them encoded
 
 
 def is_url(text: str) -> bool:
@@ -18,7 +19,10 @@ def is_url(text: str) -> bool:
 
 
 def usable(url: str) -> bool:
-    """Whether a web address can even be parsed (a bad port or IPv6 host cannot)."""
+    """Whether a web address can even be parsed (a bad port or IPv6 host cannot); one with
+    control characters or spaces is not used either (nor printed, when it comes from a feed)."""
+    if _CONTROL.search(url):
+        return False
     try:
         parts = urlsplit(url)
         _ = parts.port
