@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -192,8 +193,15 @@ def test_a_feed_twice_does_nothing_the_second_time_and_a_new_item_next(
     ]
     assert sum(i["status"] == "skipped" for i in items) == 2
 
-    # A page whose text changed is done again; its address is the same.
-    web_site.article("kompas", first[0])
+    # A page whose boilerplate changed (another "Baca juga" link, a new layout) is the same
+    # article: not done again. One whose article text changed is, at the same address.
+    shuffled = replace(first[0], related=("Banjir Rob Genangi Pesisir Ambon",))
+    web_site.article("kompas", shuffled)
+    result = feed_job(tiny, feed, out, report)
+    counts = json.loads(report.read_text())["counts"]
+    assert (counts["done"], counts["skipped"]) == (0, 3)
+    corrected = replace(first[0], paragraphs=(*first[0].paragraphs[:-1], "Ralat: rakor diundur."))
+    web_site.article("kompas", corrected)
     result = feed_job(tiny, feed, out, report)
     items = json.loads(report.read_text())["items"]
     assert [i["source"] for i in items if i["status"] == "done"] == [

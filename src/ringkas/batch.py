@@ -394,13 +394,23 @@ class Job:
                 continue
             document = read
             if planned is not None and state is not None:
-                input_hash = text_hash(document.text)
+                input_hash = text_hash(self._resume_text(document, item))
                 if not options.force and state.is_current(planned, input_hash, settings_hash):
                     self.records.append(ItemRecord(item.source, "skipped", str(planned.output)))
                     progress.advance()
                     continue
                 keys[id(document)] = (planned, item.source, input_hash)
             yield document
+
+    def _resume_text(self, document: Document, item: InputItem) -> str:
+        """The text whose change makes an input be done again. For a link, the article as
+        it will be summarised: a page's boilerplate ("Baca juga" links that change on every
+        visit, ads) must not make a cron job redo an article whose text is the same."""
+        if item.url is None or not self.pipeline.config.clean:
+            return document.text
+        from ringkas.text import clean_article
+
+        return clean_article(document.text).text
 
     def _read(
         self,
