@@ -292,6 +292,8 @@ def test_http_errors(web_site: WebSite, fetcher: Fetcher) -> None:
     web_site.page("/dilarang", "no", status=403)
     message = failure(web_site.url("/dilarang"), fetcher)
     assert "HTTP 403 Forbidden" in message and "--user-agent" in message
+    web_site.page("/pilihan", "<p>a</p>", status=300)
+    assert "HTTP 300 Multiple Choices" in failure(web_site.url("/pilihan"), fetcher)
     web_site.page("/rusak", "no", status=500)
     assert "HTTP 500 Internal Server Error" in failure(web_site.url("/rusak"), fetcher)
     assert web_site.hits("/rusak") == 3  # the first try and two retries

@@ -161,7 +161,7 @@ class Fetcher:
                 chain.append(target)
                 current = target
                 continue
-            if status >= 400 or status < 200 or status in _REDIRECTS:
+            if not 200 <= status < 300:
                 raise SourceError(source, _status_reason(status), _status_hint(status))
             media_type, charset = _content_type(headers.get("content-type", ""))
             return Fetched(url, final, status, media_type, charset, data or b"", headers)
