@@ -1,6 +1,7 @@
 """Measure the faithfulness checker (ringkas.check) on planted errors.
 
-    python benchmarks/faithfulness.py [--corpus PATH] [--seed N] [--show N]
+    python benchmarks/faithfulness.py [--corpus PATH] [--extra PATH] [--heldout] [--seed N]
+                                      [--show N]
 
 Builds (article, summary) pairs from the shared corpus, plants one error per corrupted copy
 (changed number, shifted date, changed scale word, swapped/partly swapped/invented name) and
@@ -14,6 +15,9 @@ Pairs:
   such as "However," dropped, neighbours fused with "; " or ", and", a few verbs paraphrased.
 - pud: UD Indonesian-PUD / English PUD documents with 3+ sentences, 1-2 sentence summaries
   built the same way.
+- ntrex-new / pud-new (``--extra``, built by ``benchmarks/extra_corpus.py``): NTREX-128
+  documents and UD PUD units that the shared corpus does not hold, summarised the same way;
+  their held-out part (``-heldout``) only with ``--heldout``, for the one final measurement.
 - indosum / detik (``summaries/``): Indonesian article + its Indonesian reference summary,
   checked Indonesian against Indonesian (no translation). IndoSum summaries are written by
   people; detik ones are LLM-assisted, so a "clean" flag there may be a real error.
@@ -47,7 +51,18 @@ from ringkas.check import SourceIndex, split_sentences
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
-ERROR_TYPES = ("number", "date", "unit", "name_swap", "name_partial", "name_invented")
+DEFAULT_EXTRA = REPO / "benchmarks" / "out" / "extra"
+ERROR_TYPES = (
+    "number",
+    "digit",
+    "date",
+    "unit",
+    "name_swap",
+    "name_partial",
+    "name_invented",
+)
+NUMBER_ERRORS = ("number", "digit", "unit")
+FACT_KINDS = frozenset({"number", "date", "time", "percent", "money", "quantity"})
 CONFIGS = ("pipeline", "english", "crosslingual", "reference")
 
 
@@ -87,6 +102,10 @@ class Tally:
     flags_by_kind: Counter[str] = field(default_factory=Counter)
     clean_by_dataset: Counter[str] = field(default_factory=Counter)
     clean_flagged_by_dataset: Counter[str] = field(default_factory=Counter)
+    clean_fact_flagged: int = 0  # clean summaries with a number/date/amount flagged
+    clean_fact_flagged_by_dataset: Counter[str] = field(default_factory=Counter)
+    planted_by_dataset: Counter[tuple[str, str]] = field(default_factory=Counter)
+    caught_by_dataset: Counter[tuple[str, str]] = field(default_factory=Counter)
     attributed: int = 0  # clean summary sentences whose top support is one they came from
     attributable: int = 0
     false_examples: list[str] = field(default_factory=list)
@@ -124,6 +143,16 @@ def load_pud(corpus: Path) -> list[Article]:
         docs[doc][0].append(indonesian)
         docs[doc][1].append(english)
     return [Article(d, "pud", i, e) for d, (i, e) in docs.items() if len(e) >= 3]
+
+
+def load_extra(path: Path, dataset: str) -> list[Article]:
+    """An extra parallel set (benchmarks/extra_corpus.py): documents of 3+ sentences."""
+    articles = []
+    for line in path.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        if len(record["en"]) >= 3:
+            articles.append(Article(record["doc_id"], dataset, record["id"], record["en"]))
+    return articles
 
 
 def load_reference_pairs(corpus: Path) -> list[Pair]:
@@ -315,6 +344,7 @@ def plant(pair: Pair, error: str, rng: random.Random, names: list[str]) -> Pair 
     """A copy of ``pair`` with one planted error of type ``error``, or None if impossible."""
     planter = {
         "number": _plant_number,
+        "digit": _plant_digit,
         "date": _plant_date,
         "unit": _plant_unit,
         "name_swap": _plant_name_swap,
@@ -355,6 +385,42 @@ def _plant_number(pair: Pair, rng: random.Random, _names: list[str]) -> Edit | N
         ]
         if options:
             return match.start(), match.end(), rng.choice(options)
+    return None
+
+
+# Numbers as a summariser copies them: exact amounts, decimals, ordinals ("5th"), "No. 7",
+# amounts glued to a currency or a scale ("$415,000", "Rp7,4 triliun", "18.250").
+_ANY_NUMBER = re.compile(r"(?<![\w.,/:-])\d+(?:[.,]\d+)*(?=(?:st|nd|rd|th)?\b)(?![/:-]\d|[.,]\d)")
+_DATE_CONTEXT = re.compile(rf"\b(?:{_MONTH_ALT})\s*$|^\s*(?:{_MONTH_ALT})\b")
+
+
+def _plant_digit(pair: Pair, rng: random.Random, _names: list[str]) -> Edit | None:
+    """Change one significant digit of a number, most often one of its last digits: an
+    exact amount copied wrongly ("$415,000" -> "$415,030", "18.250" -> "18.280")."""
+    taken = article_numbers(pair.article)
+    candidates = [
+        m
+        for m in _ANY_NUMBER.finditer(pair.summary)
+        if not _YEAR.fullmatch(m.group())
+        and not _DATE_CONTEXT.search(pair.summary[max(0, m.start() - 12) : m.start()])
+        and not _DATE_CONTEXT.search(pair.summary[m.end() : m.end() + 12])
+    ]
+    rng.shuffle(candidates)
+    for match in candidates:
+        literal = match.group()
+        digits = [i for i, c in enumerate(literal) if c.isdigit()]
+        first = next((i for i in digits if literal[i] != "0"), None)
+        if first is None:
+            continue
+        significant = [i for i in digits if i >= first]
+        # Later digits are chosen more often: that is where a copied amount goes wrong.
+        weights = [1 + k for k in range(len(significant))]
+        for _ in range(10):
+            i = rng.choices(significant, weights)[0]
+            options = [d for d in "0123456789" if d != literal[i] and not (i == first and d == "0")]
+            new = literal[:i] + rng.choice(options) + literal[i + 1 :]
+            if not (_number_keys(new) & taken):
+                return match.start(), match.end(), new
     return None
 
 
@@ -522,7 +588,7 @@ def name_pool(articles: list[Article], language: str) -> dict[str, list[str]]:
     pool: dict[str, list[str]] = {}
     for article in articles:
         sentences = article.english if language == "en" and article.english else article.indonesian
-        if article.dataset == "ntrex":
+        if article.dataset.startswith("ntrex"):
             sentences = sentences[1:]  # the headline is in title case
         text = " ".join(sentences)
         found = {m.group() for s in sentences for m in summary_names(s, text)}
@@ -533,14 +599,17 @@ def name_pool(articles: list[Article], language: str) -> dict[str, list[str]]:
 # ---------------------------------------------------------------- evaluation
 
 
-def build_pairs(corpus: Path, rng: random.Random) -> tuple[list[Pair], list[Pair]]:
+def build_pairs(
+    corpus: Path, rng: random.Random, extra: list[Article] | None = None
+) -> tuple[list[Pair], list[Pair]]:
     """(English-summary pairs over parallel documents, Indonesian reference pairs)."""
-    parallel = load_ntrex(corpus) + load_pud(corpus)
+    parallel = load_ntrex(corpus) + load_pud(corpus) + (extra or [])
     english_pairs = []
     for article in parallel:
         assert article.english is not None
-        most = 4 if article.dataset == "ntrex" else 2
-        leads = [True, False] if article.dataset == "ntrex" else [rng.random() < 0.5]
+        ntrex = article.dataset.startswith("ntrex")
+        most = 4 if ntrex else 2
+        leads = [True, False] if ntrex else [rng.random() < 0.5]
         for lead in leads:
             summary, origins = english_summary(article.english, rng, lead, most)
             english_pairs.append(Pair(article, summary, "en", origins=origins))
@@ -603,16 +672,22 @@ def evaluate(pairs: list[Pair], config: str) -> Tally:
             for origin, checked in zip(pair.origins, report.sentences, strict=True):
                 tally.attributable += 1
                 tally.attributed += bool(checked.support) and checked.support[0].sentence in origin
+        dataset = pair.article.dataset
         if pair.error is None:
+            fact_flagged = any(item.kind in FACT_KINDS for _, _, item in flags)
             tally.clean += 1
             tally.clean_flagged += bool(flags)
-            tally.clean_by_dataset[pair.article.dataset] += 1
-            tally.clean_flagged_by_dataset[pair.article.dataset] += bool(flags)
+            tally.clean_fact_flagged += fact_flagged
+            tally.clean_by_dataset[dataset] += 1
+            tally.clean_flagged_by_dataset[dataset] += bool(flags)
+            tally.clean_fact_flagged_by_dataset[dataset] += fact_flagged
         else:
             assert pair.planted is not None
             tally.planted[pair.error] += 1
             caught = any(s < pair.planted[1] and pair.planted[0] < e for s, e, _ in flags)
             tally.caught[pair.error] += caught
+            tally.planted_by_dataset[dataset, pair.error] += 1
+            tally.caught_by_dataset[dataset, pair.error] += caught
             if not caught and len(tally.misses) < 400:
                 tally.misses.append(f"[{pair.article.dataset} {key}] {pair.error}: {pair.detail}")
     return tally
@@ -621,15 +696,40 @@ def evaluate(pairs: list[Pair], config: str) -> Tally:
 def report(config: str, tally: Tally) -> dict[str, object]:
     """Print one configuration's table; return its figures."""
     print(f"\n== {config} ==")
-    print(f"{'error type':<15}{'planted':>8}{'caught':>8}{'recall':>8}")
+    datasets = sorted(tally.clean_by_dataset)
+    print(
+        f"{'error type':<15}{'planted':>8}{'caught':>8}{'recall':>8}  "
+        + " ".join(f"{d:>13}" for d in datasets)
+    )
     figures: dict[str, object] = {"config": config}
     for error in ERROR_TYPES:
         n, caught = tally.planted[error], tally.caught[error]
         recall = caught / n if n else float("nan")
         figures[f"recall_{error}"] = round(recall, 4)
-        print(f"{error:<15}{n:>8}{caught:>8}{recall:>8.3f}")
+        cells = []
+        for dataset in datasets:
+            m = tally.planted_by_dataset[dataset, error]
+            hit = tally.caught_by_dataset[dataset, error]
+            cells.append(f"{hit / m:.3f} ({m:>3})" if m else f"{'-':>13}")
+            if m:
+                figures[f"recall_{error}_{dataset}"] = round(hit / m, 4)
+        print(f"{error:<15}{n:>8}{caught:>8}{recall:>8.3f}  " + " ".join(f"{c:>13}" for c in cells))
+    cells = []
+    for dataset in datasets:
+        m = sum(tally.planted_by_dataset[dataset, e] for e in NUMBER_ERRORS)
+        hit = sum(tally.caught_by_dataset[dataset, e] for e in NUMBER_ERRORS)
+        cells.append(f"{hit / m:.3f} ({m:>3})" if m else f"{'-':>13}")
+        if m:
+            figures[f"recall_numbers_{dataset}"] = round(hit / m, 4)
+    n = sum(tally.planted[e] for e in NUMBER_ERRORS)
+    caught = sum(tally.caught[e] for e in NUMBER_ERRORS)
+    figures["recall_numbers"] = round(caught / n, 4) if n else None
+    print(
+        f"{'numbers':<15}{n:>8}{caught:>8}{(caught / n if n else 0):>8.3f}  "
+        + " ".join(f"{c:>13}" for c in cells)
+    )
     groups = {
-        "numbers+dates": ("number", "date", "unit"),
+        "numbers+dates": ("number", "digit", "date", "unit"),
         "names": ("name_swap", "name_partial", "name_invented"),
     }
     for label, members in groups.items():
@@ -651,7 +751,21 @@ def report(config: str, tally: Tally) -> dict[str, object]:
         for d, n in sorted(tally.clean_by_dataset.items())
     )
     print(f"  by dataset: {per_dataset}")
-    figures.update(precision=round(precision, 4), clean_fp_rate=round(fp_rate, 4))
+    fact_rate = tally.clean_fact_flagged / tally.clean if tally.clean else float("nan")
+    print(
+        f"clean summaries with a number, date or amount flagged: "
+        f"{tally.clean_fact_flagged}/{tally.clean} = {fact_rate:.3f}"
+    )
+    per_dataset = ", ".join(
+        f"{d} {tally.clean_fact_flagged_by_dataset[d]}/{n}"
+        for d, n in sorted(tally.clean_by_dataset.items())
+    )
+    print(f"  by dataset: {per_dataset}")
+    figures.update(
+        precision=round(precision, 4),
+        clean_fp_rate=round(fp_rate, 4),
+        clean_fact_fp_rate=round(fact_rate, 4),
+    )
     if tally.attributable:
         accuracy = tally.attributed / tally.attributable
         print(
@@ -669,12 +783,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", choices=CONFIGS, action="append")
     parser.add_argument("--show", type=int, default=0, help="print N false flags and N misses")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        default=DEFAULT_EXTRA,
+        help="extra sets built by benchmarks/extra_corpus.py (skipped when absent)",
+    )
+    parser.add_argument(
+        "--heldout", action="store_true", help="also the held-out extra sets (final run only)"
+    )
     args = parser.parse_args(argv)
     if not (args.corpus / "parallel").is_dir():
         print(f"error: corpus not found at {args.corpus} (pass --corpus PATH)", file=sys.stderr)
         return 2
+    extra: list[Article] = []
+    for stem in ("ntrex", "pud"):
+        for split in ("dev", "heldout") if args.heldout else ("dev",):
+            path = args.extra / "parallel" / f"{stem}.{split}.jsonl"
+            if path.is_file():
+                name = f"{stem}-new" if split == "dev" else f"{stem}-heldout"
+                extra += load_extra(path, name)
+    if not extra:
+        print(f"extra sets not found at {args.extra} (benchmarks/extra_corpus.py builds them)")
     rng = random.Random(args.seed)
-    english_pairs, reference_pairs = build_pairs(args.corpus, rng)
+    english_pairs, reference_pairs = build_pairs(args.corpus, rng, extra)
     parallel = sorted(
         {p.article.doc_id: p.article for p in english_pairs}.values(), key=lambda a: a.doc_id
     )

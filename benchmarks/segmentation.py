@@ -1,6 +1,7 @@
 """Score sentence splitters against gold segmentation (boundary precision/recall/F1).
 
-Usage: python benchmarks/segmentation.py [--corpus PATH] [--errors N] [--dataset NAME]
+Usage: python benchmarks/segmentation.py [--corpus PATH] [--extra PATH] [--heldout]
+                                         [--errors N] [--dataset NAME] [--splitter NAME]
 
 Datasets (from ``<corpus>/sentences/``), scored as described in benchmarks/README.md:
 
@@ -8,6 +9,14 @@ Datasets (from ``<corpus>/sentences/``), scored as described in benchmarks/READM
   shipped); ``NTREX-title`` is the same with the first segment (the headline) on its
   own line, as a headline sits in a real article.
 - PUD, GSD, CSUI: the ``# text`` units of each UD test file joined by single spaces.
+- ``*-new`` (from ``--extra``, built by ``benchmarks/extra_corpus.py``): text the shared
+  corpus does not hold (NTREX documents, UD PUD units, GSD dev, CSUI train and the rest of
+  the UD test files), laid out the same way, document by document; the held-out part
+  (``*-new-heldout``) only with ``--heldout``, for the one final measurement.
+
+The ``cap`` column is the highest F1 any splitter can reach on the dataset's gold
+conventions: a gold boundary after a unit without final punctuation (a headline, a
+truncated unit) inside space-joined text is invisible, and precision is taken as 1.
 
 A boundary is the character offset where a sentence starts (the first one excluded).
 Precision, recall and F1 are micro-averaged over all boundaries of a dataset.
@@ -26,6 +35,9 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+DEFAULT_EXTRA = REPO_ROOT / "benchmarks" / "out" / "extra"
+# A unit ends visibly when its last character (before closing quotes/brackets) is one of these.
+_VISIBLE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 
 Splitter = Callable[[str], list[int]]
 
@@ -36,6 +48,7 @@ class Document:
 
     text: str
     gold: set[int]
+    hidden: int = 0  # gold boundaries no splitter can see (no final punctuation, no line break)
 
 
 @dataclass
@@ -64,11 +77,15 @@ def join_units(units: list[str], separators: Iterable[str]) -> Document:
     """Join gold units with the given separators; record where each unit starts."""
     text = units[0]
     gold: set[int] = set()
+    hidden = 0
+    previous = units[0]
     for unit, separator in zip(units[1:], separators, strict=False):
         text += separator
         gold.add(len(text))
+        hidden += "\n" not in separator and not _VISIBLE_END.search(previous.rstrip())
         text += unit
-    return Document(text, gold)
+        previous = unit
+    return Document(text, gold, hidden)
 
 
 def load_ud(path: Path) -> list[Document]:
@@ -88,6 +105,19 @@ def load_ntrex(path: Path, *, title_line: bool) -> list[Document]:
         else:
             # Shipped text: the same units joined by single spaces.
             assert " ".join(units) == record["text"], record["doc_id"]
+        documents.append(join_units(units, separators))
+    return documents
+
+
+def load_extra(path: Path) -> list[Document]:
+    """Documents of an extra set: units joined by spaces, a headline on its own line."""
+    documents = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        units = record["units"]
+        separators = [" "] * len(units)
+        if record.get("title") and len(units) > 1:
+            separators[0] = "\n"
         documents.append(join_units(units, separators))
     return documents
 
@@ -151,16 +181,37 @@ SPLITTERS: dict[str, Callable[[], Splitter | str]] = {
 }
 
 
-def load_datasets(corpus: Path) -> dict[str, list[Document]]:
+EXTRA_SETS = {"ntrex": "NTREX-new", "pud": "PUD-new", "gsd": "GSD-new", "csui": "CSUI-new"}
+
+
+def load_datasets(
+    corpus: Path, extra: Path | None = None, heldout: bool = False
+) -> dict[str, list[Document]]:
     sentences = corpus / "sentences"
     ntrex = sentences / "ntrex128_id_documents.jsonl"
-    return {
+    datasets = {
         "NTREX": load_ntrex(ntrex, title_line=False),
         "NTREX-title": load_ntrex(ntrex, title_line=True),
         "PUD": load_ud(sentences / "ud_pud_test.sentences.tsv"),
         "GSD": load_ud(sentences / "ud_gsd_test.sentences.tsv"),
         "CSUI": load_ud(sentences / "ud_csui_test.sentences.tsv"),
     }
+    if extra is not None:
+        for stem, name in EXTRA_SETS.items():
+            splits = ["dev", "heldout"] if heldout else ["dev"]
+            for split in splits:
+                path = extra / "sentences" / f"{stem}.{split}.jsonl"
+                if path.is_file():
+                    label = name if split == "dev" else f"{name}-heldout"
+                    datasets[label] = load_extra(path)
+    return datasets
+
+
+def ceiling(documents: list[Document]) -> float:
+    """F1 of a splitter that finds every visible gold boundary and nothing else."""
+    gold = sum(len(d.gold) for d in documents)
+    recall = 1 - sum(d.hidden for d in documents) / gold if gold else 1.0
+    return 2 * recall / (1 + recall)
 
 
 def evaluate(split: Splitter, documents: list[Document], errors: list[str] | None = None) -> Score:
@@ -184,20 +235,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--errors", type=int, default=0, help="show N ringkas errors per set")
     parser.add_argument("--dataset", action="append", help="only these datasets")
+    parser.add_argument("--splitter", action="append", help="only these splitters")
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        default=DEFAULT_EXTRA,
+        help="extra sets built by benchmarks/extra_corpus.py (skipped when absent)",
+    )
+    parser.add_argument(
+        "--heldout", action="store_true", help="also the held-out extra sets (final run only)"
+    )
     args = parser.parse_args(argv)
     if not (args.corpus / "sentences").is_dir():
         print(f"corpus not found: {args.corpus / 'sentences'} (use --corpus PATH)", file=sys.stderr)
         return 2
-    datasets = load_datasets(args.corpus)
+    if not (args.extra / "sentences").is_dir():
+        print(f"extra sets not found at {args.extra} (benchmarks/extra_corpus.py builds them)")
+    datasets = load_datasets(args.corpus, args.extra, args.heldout)
     if args.dataset:
         datasets = {name: docs for name, docs in datasets.items() if name in args.dataset}
+    splitters = {
+        name: factory
+        for name, factory in SPLITTERS.items()
+        if not args.splitter or name in args.splitter
+    }
 
-    print(f"{'dataset':<12} {'splitter':<10} {'bounds':>6} {'P':>7} {'R':>7} {'F1':>7} {'sec':>6}")
+    print(
+        f"{'dataset':<20} {'splitter':<10} {'bounds':>6} {'P':>7} {'R':>7} {'F1':>7} "
+        f"{'cap':>7} {'sec':>6}"
+    )
     for name, documents in datasets.items():
-        for splitter_name, factory in SPLITTERS.items():
+        cap = ceiling(documents)
+        for splitter_name, factory in splitters.items():
             split = factory()
             if isinstance(split, str):
-                print(f"{name:<12} {splitter_name:<10} skipped: {split}")
+                print(f"{name:<20} {splitter_name:<10} skipped: {split}")
                 continue
             errors: list[str] | None = [] if splitter_name == "ringkas" and args.errors else None
             started = time.perf_counter()
@@ -205,8 +277,8 @@ def main(argv: list[str] | None = None) -> int:
             elapsed = time.perf_counter() - started
             gold = score.tp + score.fn
             print(
-                f"{name:<12} {splitter_name:<10} {gold:>6} {score.precision:>7.4f} "
-                f"{score.recall:>7.4f} {score.f1:>7.4f} {elapsed:>6.2f}"
+                f"{name:<20} {splitter_name:<10} {gold:>6} {score.precision:>7.4f} "
+                f"{score.recall:>7.4f} {score.f1:>7.4f} {cap:>7.4f} {elapsed:>6.2f}"
             )
             for line in (errors or [])[: args.errors]:
                 print("    " + line)
