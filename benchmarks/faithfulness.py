@@ -243,7 +243,23 @@ def renotate(sentence: str, rng: random.Random) -> str:
     )
     maybe(r"(?<![\d.,])(\d{1,3}),(\d{3})(?![\d,.])", r"\1.\2")
     maybe(r"([$£€]\d+(?:\.\d+)?) ?million\b", r"\1m")
+    if rng.random() < 0.3:
+        sentence = _EXACT_AMOUNT.sub(_rounded_amount, sentence, count=1)
     return sentence
+
+
+# An exact amount with four or more significant digits ("18,250", "$415,300"), which a
+# summariser may round ("about 18,000").
+_EXACT_AMOUNT = re.compile(r"(?<![\d.,])(\$|£|€)?(\d{1,3}(?:,\d{3})+)(?![\d,.])")
+
+
+def _rounded_amount(match: re.Match[str]) -> str:
+    digits = match.group(2).replace(",", "")
+    if len(digits.strip("0")) < 4:
+        return match.group()
+    kept = 2 if len(digits) > 4 else 3
+    rounded = round(int(digits), kept - len(digits))
+    return f"about {match.group(1) or ''}{rounded:,}"
 
 
 def fuse(first: str, second: str, rng: random.Random) -> str:
@@ -301,6 +317,9 @@ _NUMBER_WORDS = {
 _OTHER_NUMBER_WORDS = {
     "one": 1, "satu": 1, "first": 1, "pertama": 1, "second": 2, "kedua": 2, "both": 2,
     "third": 3, "ketiga": 3, "dozen": 12, "hundred": 100, "seratus": 100,
+    "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+    "keempat": 4, "kelima": 5, "keenam": 6, "ketujuh": 7, "kedelapan": 8, "kesembilan": 9,
+    "kesepuluh": 10,
 }  # fmt: skip
 _WORD_NUMBER = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b")
 _NAME = re.compile(r"(?<=[a-z,;] )((?:[A-Z][a-z]+|[A-Z]{2,})(?: (?:[A-Z][a-z]+|[A-Z]{2,})){0,2})\b")

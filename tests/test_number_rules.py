@@ -172,7 +172,8 @@ def test_a_rounding_to_fewer_significant_digits_matches(
     exact = Decimal(value)
     assume(keep < len(str(value).rstrip("0")))
     rounded = _round(exact, keep)
-    assume(rounded != 0 and rounded.adjusted() == exact.adjusted())
+    # As written, the rounding must keep at least two significant digits ("1,000" has one).
+    assume(rounded.adjusted() == exact.adjusted() and significant_digits(rounded, 0) >= 2)
     article, summary = sentences(CONTEXTS[0], render(exact, 0, notation), render(rounded, 0, "en"))
     assert flagged(summary, article) == []
 
@@ -185,7 +186,9 @@ def test_a_wrong_rounding_never_matches(value: int, keep: int, notation: str) ->
     rounded = _round(exact, keep)
     step = Decimal(10) ** (rounded.adjusted() - keep + 1)
     wrong = rounded + step
-    assume(wrong.adjusted() == exact.adjusted() and abs(wrong - exact) > step / 2)
+    # "1,500" for 1,485 is a rounding to two digits: the wrong one must have as many as meant.
+    assume(wrong.adjusted() == exact.adjusted() and significant_digits(wrong, 0) == keep)
+    assume(abs(wrong - exact) > step / 2)
     article, summary = sentences(CONTEXTS[0], render(exact, 0, notation), render(wrong, 0, "en"))
     assert flagged(summary, article)
 
