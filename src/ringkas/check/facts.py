@@ -4,6 +4,7 @@ whether a summary mention is supported by one of them (exactly, or as a rounding
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -32,6 +33,7 @@ class FactIndex:
         self.years: set[int] = set()
         self.weekdays: set[int] = set()
         self.clocks: set[tuple[int, int]] = set()
+        self._sorted: list[Decimal] | None = None  # amounts' values, for rounding look-ups
         texts = list(texts)
         # One pass over all sentences: no pattern crosses a line break.
         for mention in find_mentions("\n".join(t.replace("\n", " ") for t in texts), source=True):
@@ -102,7 +104,8 @@ class FactIndex:
 
     def _supports_amount(self, wanted: Amount) -> bool:
         candidates = list(self.amounts.get(wanted.value, ()))
-        if not candidates and wanted.significant >= 2 and not wanted.alt:
+        roundable = not (wanted.alt or wanted.exact or wanted.unit == ORDINAL)
+        if not candidates and wanted.significant >= 2 and roundable:
             candidates = self._rounded(wanted)
         for found in candidates:
             if wanted.alt and not found.alt:
@@ -120,14 +123,30 @@ class FactIndex:
         return False
 
     def _rounded(self, wanted: Amount) -> list[Amount]:
-        """Source amounts that round to ``wanted`` at the precision the summary wrote it."""
-        half = Decimal(5) * Decimal(10) ** (wanted.scale - wanted.decimals - 1)
+        """Source amounts that ``wanted`` is a rounding of: the source number is more precise
+        (more significant digits) and rounds to ``wanted`` at the precision it was written.
+
+        A summary number as precise as the source's, or more, is never a rounding of it:
+        "18,280" or "18,251" for 18.250 is a different number; "nearly 18,000" is not.
+        """
+        # The power of ten of the last significant digit as written ("18,000": 3).
+        last = wanted.scale - wanted.decimals
+        if not wanted.decimals and wanted.value:
+            written = wanted.value.scaleb(-wanted.scale).normalize()
+            last += max(0, int(written.as_tuple().exponent))
+        half = Decimal(5) * Decimal(10) ** (last - 1)
+        if self._sorted is None:
+            self._sorted = sorted(self.amounts)
+        low = bisect.bisect_left(self._sorted, wanted.value - half)
+        high = bisect.bisect_right(self._sorted, wanted.value + half)
         return [
             found
-            for value, amounts in self.amounts.items()
-            if abs(value - wanted.value) <= half and value != 0
-            for found in amounts
-            if found.unit != RAW
+            for value in self._sorted[low:high]
+            if value != 0
+            for found in self.amounts[value]
+            if found.unit not in (RAW, ORDINAL)
+            and not found.exact
+            and found.significant > wanted.significant
         ]
 
     def _supports_date(self, date: DateValue) -> bool:

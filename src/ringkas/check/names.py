@@ -32,6 +32,8 @@ _OPENING = re.compile(r"""(?:^|[:;“"‘(\[]|[.!?]\s)\s*$""")
 _COMMON_ENDINGS = ("ing", "ed", "ly", "tion", "tions", "ment", "ments", "ness", "ity", "ies")
 # Indonesian derived nouns ("Kebijakan", "Penyidikan", "Pertemuan", "Modernisasi").
 _INDONESIAN_DERIVED = re.compile(r"(?:ke|pe|per)\w{3,}an|\w{3,}isasi")
+_NUMBER_SIGNS = frozenset({"No", "NO", "Nos", "Nr", "Nomor", "NOMOR", "Number"})
+_NUMBER_AFTER = re.compile(r"\.?[ \u00a0]*\d")
 
 
 @dataclass(frozen=True)
@@ -205,7 +207,11 @@ def find_names(
     sentence: str, index: NameIndex, skip: Sequence[tuple[int, int]] = ()
 ) -> list[NameMention]:
     """Capitalised spans of ``sentence`` that name something; ``skip`` masks dates and amounts."""
-    tokens = [m for m in TOKEN.finditer(sentence) if not _overlaps(m.span(), skip)]
+    masked = bytearray(len(sentence) + 1)
+    for start, end in skip:
+        masked[start:end] = b"\x01" * (end - start)
+    # A token is kept when no masked character lies inside it (one look per character).
+    tokens = [m for m in TOKEN.finditer(sentence) if not any(masked[m.start() : m.end()])]
     names: list[NameMention] = []
     run: list[re.Match[str]] = []
 
@@ -225,6 +231,9 @@ def find_names(
         gap = sentence[run[-1].end() : match.start()] if run else ""
         if run and not re.fullmatch(r"[ \u00a0]+", gap):
             close()
+        if token in _NUMBER_SIGNS and _NUMBER_AFTER.match(sentence, match.end()):
+            close()  # "No. 7", "Nomor 12": the number is checked as a number, not a name
+            continue
         if _is_capitalised(token):
             if _opens_sentence(sentence, match.start()) and _ordinary_opener(
                 token, tokens[i + 1].group() if i + 1 < len(tokens) else "", index
@@ -238,10 +247,6 @@ def find_names(
             close()
     close()
     return names
-
-
-def _overlaps(span: tuple[int, int], skip: Sequence[tuple[int, int]]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in skip)
 
 
 def _next_capitalised(tokens: list[re.Match[str]], i: int) -> bool:

@@ -74,6 +74,12 @@ _UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _UNIT_BEFORE = re.compile(r"(?:lantai|floor)[ \u00a0]+$", re.IGNORECASE)
+# Words that make the number after them an identifier or a rank, never a rounding:
+# "No. 7", "nomor 7", "number 7", "#7", "ke-7", "urutan 7", "peringkat 7".
+_EXACT_BEFORE = re.compile(
+    r"(?:\b(?:No|no|NO|Nos|nos|Nomor|nomor|NOMOR|Number|number|Nr|nr|urutan|peringkat|rank"
+    r"|ranked|Pasal|pasal|Article|article|Section|section)\.?[ \u00a0]*|#|\bke-|\bKe-)$"
+)
 _WORD_AFTER = re.compile(r"[ \u00a0]*(?:-[ \u00a0]*)?(?P<word>[^\W\d_]+)\.?")
 _RANGE = re.compile(r"[ \u00a0]*(?:-|–|—|to|hingga|sampai|s/d|s\.d\.?)[ \u00a0]*", re.IGNORECASE)
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
@@ -116,7 +122,10 @@ def parse_literal(literal: str) -> list[Amount]:
 
 
 def _amount(digits: str, decimals: int) -> Amount:
-    significant = len(digits.replace(".", "").lstrip("0"))
+    written = digits.replace(".", "").lstrip("0")
+    # Trailing zeros of a whole number carry no precision: "18,000" has two significant
+    # digits and may be a rounding of 18,250; "18,250" has four and may not be of 18,251.
+    significant = len(written) if decimals else len(written.rstrip("0"))
     return Amount(Decimal(digits), decimals=decimals, significant=significant)
 
 
@@ -176,6 +185,8 @@ def _is_code(text: str, start: int, end: int) -> bool:
 
 def _read_context(text: str, start: int, end: int, readings: list[Amount]) -> _Literal:
     lit = _Literal(start, end, readings)
+    if _EXACT_BEFORE.search(text, max(0, start - 12), start):
+        lit.readings = [replace(r, exact=True) for r in readings]
     prefix = _CURRENCY_PREFIX.search(text, max(0, start - 6), start)
     if prefix:
         lit.currency = _PREFIX_CURRENCIES[prefix.group("code") or prefix.group("sym")]
@@ -185,6 +196,7 @@ def _read_context(text: str, start: int, end: int, readings: list[Amount]) -> _L
     if glued and glued.group() in _ORDINAL_SUFFIX:
         pos = end + len(glued.group())
         lit.unit = ORDINAL
+        lit.readings = [replace(r, exact=True) for r in lit.readings]
     elif glued and glued.group() == "s" and len(text[start:end]) == 4:
         lit.decade = True
         pos = end + 1
@@ -260,6 +272,8 @@ def _mention(text: str, lit: _Literal, source: bool) -> Mention:
         # "10" in "10-12 juta" may stand alone: accept either reading in a summary.
         readings.extend(lit.readings)
     if lit.year_like or lit.decade:
+        # A year is a name for a date, never a rounding: "1950" does not stand for 1953.
+        readings = [replace(r, exact=True) if isinstance(r, Amount) else r for r in readings]
         readings.append(DateValue(int(text[lit.start : lit.start + 4]), None, None))
     if lit.year_like or lit.decade:
         kind = "date"
@@ -340,14 +354,32 @@ def find_number_words(
             mention = _number_word_mention(text, start, end, source)
             if mention is not None:
                 mentions.append(mention)
-    if source:
-        for match in _ORDINALS.finditer(text):
-            word = match.group().lower()
-            # Indonesian "kedua" is "second" but also "both"/"the two": no ordinal-only unit.
-            unit = None if word.startswith("ke") else ORDINAL
-            readings: tuple[Reading, ...] = (Amount(Decimal(_ORDINAL_WORDS[word]), unit=unit),)
-            mentions.append(Mention("number", match.start(), match.end(), match.group(), readings))
+    for match in _ORDINALS.finditer(text):
+        word = match.group().lower()
+        if not is_free(*match.span()):
+            continue
+        if not source and not _checked_ordinal(text, match):
+            continue
+        # Indonesian "kedua" is "second" but also "both"/"the two": no ordinal-only unit.
+        unit = None if word.startswith("ke") else ORDINAL
+        amount = Amount(Decimal(_ORDINAL_WORDS[word]), unit=unit, exact=True)
+        mentions.append(Mention("number", match.start(), match.end(), match.group(), (amount,)))
     return mentions
+
+
+# "first" and "second" are idioms as often as ranks ("for the first time", "a second
+# look"), and Indonesian "ketiga" also means "all three": a summary's ranks are checked
+# from "third" on, in English, and not as fractions ("a third of", "two thirds").
+_CHECKED_ORDINALS = word_set("third fourth fifth sixth seventh eighth ninth tenth")
+_FRACTION_BEFORE = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine)[ \u00a0-]+$", re.I
+)
+
+
+def _checked_ordinal(text: str, match: re.Match[str]) -> bool:
+    if match.group().lower() not in _CHECKED_ORDINALS:
+        return False
+    return _FRACTION_BEFORE.search(text, max(0, match.start() - 8), match.start()) is None
 
 
 _A_SCALES = frozenset({"hundred", "thousand", "million", "billion", "dozen"})
@@ -390,15 +422,18 @@ def _split_number_words(text: str, start: int, end: int) -> list[tuple[int, int]
     """Cut a run of number words into numbers: "five one" is two numbers, "twenty five" one;
     "three million and five million" is two, "two hundred and fifty" one."""
     tokens = list(_LETTER_RUN.finditer(text, start, end))
+    words = [t.group().lower() for t in tokens]
+    # scale_after[i]: whether a scale word comes after token i (computed once, not per "and").
+    scale_after = [False] * (len(words) + 1)
+    for i in range(len(words) - 1, -1, -1):
+        scale_after[i] = scale_after[i + 1] or words[i] in _WORD_SCALES
     spans: list[tuple[int, int]] = []
     first = 0
     previous = ""
-    for i, token in enumerate(tokens):
-        word = token.group().lower()
+    for i, word in enumerate(words):
         cut = False
         if word == "and":
-            rest = [t.group().lower() for t in tokens[i + 1 :]]
-            cut = previous not in {"hundred", "thousand"} or any(w in _WORD_SCALES for w in rest)
+            cut = previous not in {"hundred", "thousand"} or scale_after[i + 1]
         elif word in _WORD_UNITS and previous in _WORD_UNITS:
             # Only "twenty five" (tens then a digit) continues a number.
             tens = _WORD_UNITS[previous] >= 20 and _WORD_UNITS[previous] % 10 == 0

@@ -28,7 +28,10 @@ class Amount:
     alt: bool = False  # the less likely reading of an ambiguous literal ("1.500" as 1.5)
     decimals: int = 0  # digits written after the decimal mark, for rounding tolerance
     scale: int = 0  # power of ten of the scale word ("juta" = 6)
-    significant: int = 0  # significant digits written; rounding needs at least two
+    # Significant digits written (trailing zeros of a whole number excluded); a summary
+    # number is a rounding only with at least two, and fewer than the source number's.
+    significant: int = 0
+    exact: bool = False  # an ordinal, a rank, a year or a "No. 7": never a rounding
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ class CT2Causal:
         self.device = str(self.generator.device)
         self.compute_type = self.generator.compute_type
         self.tokens = HubTokens(folder, self.info["special_tokens"], self.info["eos_token"])
+        self.control_tokens = self.tokens.control_tokens()
         self.model_type: str = self.info["model_type"]
         self.max_input_tokens: int = self.info["max_input_tokens"]
         self._template: str | None = self.info.get("chat_template")
@@ -45,7 +46,7 @@ class CT2Causal:
             "bos_token": self.info.get("bos_token") or "",
             "eos_token": self.info["eos_token"],
         }
-        return chat_text(self._template, prompt, **specials)
+        return chat_text(self._template, prompt, model=self.name, **specials)
 
     def _prompt_tokens(self, prompt: Prompt) -> list[str]:
         # The chat template writes the special tokens itself, as transformers assumes.

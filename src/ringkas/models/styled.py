@@ -37,6 +37,9 @@ class StyledSummarizer:
         from ringkas.prompts import load_template
 
         self.model = model
+        # The model's own special and added tokens: removed from the article and the
+        # template's values, so that no text reaches the model as a control token.
+        self._control_tokens: tuple[str, ...] = tuple(getattr(model, "control_tokens", ()))
         self.template = template
         self.beam_size = beam_size
         self.answer_tokens = ANSWER_TOKENS.get(template.output, 320)
@@ -46,7 +49,8 @@ class StyledSummarizer:
     def _tokens(self, template: Any, article: str) -> int:
         from ringkas.prompts import render
 
-        return self.model.prompt_tokens([render(template, article)])[0]
+        prompt = render(template, article, control_tokens=self._control_tokens)
+        return self.model.prompt_tokens([prompt])[0]
 
     def _budget(self, template: Any) -> int:
         """Article tokens that fit with the template and room for the answer."""
@@ -57,7 +61,8 @@ class StyledSummarizer:
         from ringkas.prompts import render
 
         decoding = Decoding(beam_size=self.beam_size, max_new_tokens=self.answer_tokens)
-        (answer,) = self.model.answer([render(template, article)], decoding)
+        prompt = render(template, article, control_tokens=self._control_tokens)
+        (answer,) = self.model.answer([prompt], decoding)
         return answer.text, answer.tokens
 
     def _condense(self, units: Sequence[str], target: int) -> tuple[str, int, int]:

@@ -86,6 +86,12 @@ class HubTokens:
         tokens: list[str] = self._tokenizer.encode(text, add_special_tokens=specials).tokens
         return tokens
 
+    def control_tokens(self) -> tuple[str, ...]:
+        """The special tokens and every added token ("<tool_call>", "[SYSTEM_PROMPT]"):
+        text that this tokenizer would encode as a control token."""
+        added = [token.content for token in self._tokenizer.get_added_tokens_decoder().values()]
+        return tuple(sorted({*self.specials, *added}))
+
     def decode(self, tokens: Sequence[str]) -> str:
         ids = [self._tokenizer.token_to_id(t) for t in tokens if t not in self.specials]
         return str(self._tokenizer.decode([i for i in ids if i is not None]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ringkas.models.chat import Prompt, messages
+from ringkas.models.chat import Prompt, chat_text, messages, tokenizer_control_tokens
 from ringkas.models.engine import Decoding, Generated, input_limit
 from ringkas.models.torch_engine import open_torch
 
@@ -34,14 +34,24 @@ class TorchCausal:
             threads=threads,
         )
         self.model_type: str = self.config.model_type
+        self.control_tokens = tokenizer_control_tokens(self.tokenizer)
         self.max_input_tokens = input_limit(
             getattr(self.config, "max_position_embeddings", None),
             self.tokenizer.model_max_length,
         )
 
     def _text(self, prompt: Prompt) -> str:
-        if not getattr(self.tokenizer, "chat_template", None):
+        template = getattr(self.tokenizer, "chat_template", None)
+        if not template:
             return f"{prompt.system}\n\n{prompt.user}\n"
+        if isinstance(template, str):
+            # Rendered like transformers does, under ringkas's sandbox limits.
+            specials = {
+                key: value
+                for key, value in self.tokenizer.special_tokens_map.items()
+                if isinstance(value, str)
+            }
+            return chat_text(template, prompt, model=self.name, **specials)
         from jinja2.exceptions import TemplateError
 
         try:

@@ -48,13 +48,29 @@ _BYLINE = re.compile(
     r"|(?:Reporter|Editor|Penulis|Pewarta|Kontributor|Redaktur|Penyunting|Oleh)\s*:\s*\S.*"
 )
 _SOURCE_LINE = re.compile(r"[Ss]umber\s*:\s*(?P<value>\S.*)")
-_CAPTION = re.compile(
-    r"(?:Dok\.|Foto\s*:|FOTO\s*:).*"
-    r"|.*\((?:[Cc]redit|[Kk]redit|[Ff]oto|FOTO|[Pp]hoto|[Ii]mage by|[Ss]umber [Ff]oto"
-    r"|[Dd]ok\.?)\b[^)]*\)"
-    r"|.*\((?:AP|AFP|EPA|Reuters|REUTERS|ANTARA|Getty Images)?\s?"
-    r"(?:Photo|PHOTO|Foto|FOTO)\s*/[^)]*\)"
+_CAPTION_START = re.compile(r"(?:Dok\.|Foto\s*:|FOTO\s*:).*")
+# A credit in brackets that closes the line: "(Foto: ANTARA/Budi)", "(AP Photo/Jane Doe)".
+_CAPTION_CREDIT = re.compile(
+    r"\((?:[Cc]redit|[Kk]redit|[Ff]oto|FOTO|[Pp]hoto|[Ii]mage by|[Ss]umber [Ff]oto"
+    r"|[Dd]ok\.?)\b[^)]*\)$"
+    r"|\((?:AP|AFP|EPA|Reuters|REUTERS|ANTARA|Getty Images)?\s?"
+    r"(?:Photo|PHOTO|Foto|FOTO)\s*/[^)]*\)$"
 )
+
+
+class _Caption:
+    """A photo caption line; matched without backtracking over the whole line."""
+
+    def fullmatch(self, line: str) -> re.Match[str] | None:
+        start = _CAPTION_START.fullmatch(line)
+        if start or not line.endswith(")"):
+            return start
+        # The credit's brackets hold no ")": look only after the one before the last.
+        tail = line.rfind(")", 0, len(line) - 1) + 1
+        return _CAPTION_CREDIT.search(line, tail)
+
+
+_CAPTION = _Caption()
 # "Baca juga", "Baca Ini Juga Deh", "Lihat Juga", "Pilihan editor", "Cek Yang Lain Juga".
 _READ_ALSO = re.compile(
     r"(?:Baca|BACA)\s+(?:[Ii]ni\s+|INI\s+)?(?:[Jj]uga|JUGA)(?:\s+[Dd]eh)?"
@@ -73,8 +89,9 @@ _CODE = (
 _CODE_LINE = re.compile(_CODE + r"\.?")
 # A code closing the last paragraph, after its final punctuation: "kata Sekda. (MB-01)."
 _TRAILING_CODE = re.compile(r"(?<=[.!?\"'])\s*(?P<code>" + _CODE + r")\.?$")
+# Bounded: an unbounded [^.!?]* from every "Simak berita" of a long line is quadratic.
 _OUTLET_PROMO = re.compile(
-    r"Simak\s+(?:update|berita|informasi|artikel)\b[^.!?]*\bhanya\s+di\b[^.!?]*[.!?]"
+    r"Simak\s+(?:update|berita|informasi|artikel)\b[^.!?]{0,200}?\bhanya\s+di\b[^.!?]{0,200}[.!?]"
 )
 _WHATSAPP_INLINE = re.compile(
     r"Ikuti\s+(?:[Ss]aluran\s+|[Kk]anal\s+)?Whats[Aa]pp\s+Channel(?:\s?[A-Z][a-z]+?(?=sumber\b|Sumber\b|[\s.]|$))?"
@@ -136,7 +153,7 @@ def is_headline(line: str) -> bool:
 def classify_line(line: str) -> LineVerdict | None:
     """Return the boilerplate kind of a whole line, or None for content."""
     words = len(line.split())
-    rules: list[tuple[str, re.Pattern[str], int]] = [
+    rules: list[tuple[str, re.Pattern[str] | _Caption, int]] = [
         ("advertisement", _ADVERTISEMENT, 5),
         ("separator", _SEPARATOR, 40),
         ("video_promo", _VIDEO_PROMO, 30),
@@ -290,22 +307,32 @@ def _title_prefix(segment: str) -> int:
 
 
 def _cut_inline_read_also(line: str, removed: list[Removal]) -> str:
+    pieces: list[str] = []
+    kept = 0  # line[:kept] is in pieces (or removed)
+    last_kept = ""  # the last visible character in pieces
     position = 0
     while True:
         marker = _READ_ALSO.search(line, position)
         if not marker:
-            return line
-        glued_before = marker.start() > 0 and line[marker.start() - 1].isalpha()
-        after_sentence = line[: marker.start()].rstrip()[-1:] in _SENTENCE_CLOSERS
+            pieces.append(line[kept:])
+            return "".join(pieces)
+        start = marker.start()
+        glued_before = start > 0 and line[start - 1].isalpha()
+        before = line[kept:start].rstrip()
+        after_sentence = (before[-1:] or last_kept) in _SENTENCE_CLOSERS
         after = _AFTER_MARKER.match(line, marker.end())
-        if marker.start() == 0 or not (glued_before or after_sentence) or not after:
+        if start == 0 or not (glued_before or after_sentence) or not after:
             position = marker.end()
             continue
-        # Without a plausible title only the marker goes, so no prose is lost.
-        end = after.end() + title_extent(line[after.end() :])
-        removed.append(Removal("read_also", line[marker.start() : end]))
-        line = line[: marker.start()] + " " + line[end:]
-        position = marker.start()
+        # Without a plausible title only the marker goes, so no prose is lost. A title
+        # never runs into the next marker.
+        following = _READ_ALSO.search(line, after.end())
+        limit = following.start() if following else len(line)
+        end = after.end() + title_extent(line[after.end() : limit])
+        removed.append(Removal("read_also", line[start:end]))
+        pieces += [line[kept:start], " "]
+        last_kept = before[-1:] or last_kept
+        kept = position = end
 
 
 def _record(removed: list[Removal], kind: str, text: str) -> str:

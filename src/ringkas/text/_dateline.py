@@ -10,11 +10,17 @@ _DASH = r"(?:-{1,2}|–|—)"
 # A dateline dash has a space on at least one side ("Bangkalan -Sebuah", "JAKARTA- Bank");
 # a hyphen inside a word ("Anang-Ashanty", "COVID-19") has none.
 _SEP = rf"(?:\s+{_DASH}[ \t]*|{_DASH}(?=\s)[ \t]*)"
+# After an outlet (a domain, "(ANTARA)") the dash may also be glued to the first word
+# ("TRIBUNNEWS.COM-Angkatan", "KOMPAS.com–Pemerintah"): the outlet already marks it.
+_SEP_MARKED = rf"(?:\s*{_DASH}(?:[ \t]+|(?=[A-Z0-9\"'“‘(\n])))"
 _CAPS_WORD = r"[A-Z][A-Z.']+(?:-[A-Z][A-Z.']+)*"
 _PLACE_CAPS = rf"{_CAPS_WORD}(?: {_CAPS_WORD}){{0,3}}"
 _TITLE_WORD = r"[A-Z][a-z][a-z'.]*(?:-[A-Z]?[a-z][a-z'.]*)*"
 _PLACE_TITLE = rf"{_TITLE_WORD}(?: {_TITLE_WORD}){{0,2}}"
 _PLACE_ANY = rf"(?:{_PLACE_CAPS}|{_PLACE_TITLE})"
+# Next to an outlet, a place may mix the two ("Bandar LAMPUNG, Kompas.com -").
+_PLACE_WORD = rf"(?:{_CAPS_WORD}|{_TITLE_WORD})"
+_PLACE_MIXED = rf"{_PLACE_WORD}(?: {_PLACE_WORD}){{0,3}}"
 # Outlet names that open a dateline without a domain ("POSMETRO MEDAN–").
 _BRANDS = r"(?:POSMETRO|ANTARA|ANTARANEWS|TRIBUN|SURYA|BISNIS|KONTAN)"
 
@@ -23,16 +29,19 @@ _BRANDS = r"(?:POSMETRO|ANTARA|ANTARANEWS|TRIBUN|SURYA|BISNIS|KONTAN)"
 _PATTERNS = [
     # AMBON,MALUKUBERSATU.COM -   JAKARTA, KOMPAS.com-   KARIMUN, POSMETRO.CO:
     re.compile(
-        rf"^(?P<place>{_PLACE_ANY})\s*,\s*(?P<outlet>{_DOMAIN})(?:{_SEP}|\s*:[ \t]*)\n?[ \t]*"
+        rf"^(?P<place>{_PLACE_MIXED})\s*,\s*(?P<outlet>{_DOMAIN})(?:{_SEP_MARKED}|\s*:[ \t]*)"
+        rf"\n?[ \t]*"
     ),
     # Liputan6.com, Bangkalan -   REPUBLIKA.CO.ID, OKI --   TEMPO.CO,Jakarta-
-    re.compile(rf"^(?P<outlet>{_DOMAIN})\s*,\s*(?P<place>{_PLACE_ANY}){_SEP}\n?[ \t]*"),
+    re.compile(rf"^(?P<outlet>{_DOMAIN})\s*,\s*(?P<place>{_PLACE_MIXED}){_SEP_MARKED}\n?[ \t]*"),
     # Liputan6.com, JakartaManchester United ... (the place glued to the first word)
     re.compile(rf"^(?P<outlet>{_DOMAIN})\s*,\s*(?P<place>{_PLACE_TITLE})(?=[A-Z][a-z])"),
-    # Jakarta (ANTARA) -
-    re.compile(rf"^(?P<place>{_PLACE_ANY})\s*\(\s*(?P<outlet>[A-Za-z][\w .]{{1,30}}?)\s*\){_SEP}"),
-    # Kapanlagi.com -   TRIBUNNEWS.COM-   SURYA.CO.ID –
-    re.compile(rf"^(?P<outlet>{_DOMAIN}){_SEP}\n?[ \t]*"),
+    # Jakarta (ANTARA) -   JAKARTA (ANTARA)-Bank
+    re.compile(
+        rf"^(?P<place>{_PLACE_MIXED})\s*\(\s*(?P<outlet>[A-Za-z][\w .]{{1,30}}?)\s*\){_SEP_MARKED}"
+    ),
+    # Kapanlagi.com -   TRIBUNNEWS.COM-   SURYA.CO.ID –   SITE.com-Firstword
+    re.compile(rf"^(?P<outlet>{_DOMAIN}){_SEP_MARKED}\n?[ \t]*"),
     # POSMETRO MEDAN–
     re.compile(rf"^(?P<outlet>{_BRANDS}) (?P<place>{_PLACE_CAPS})\s*{_DASH}[ \t]*"),
     # JAKARTA -   LOS ANGELES -   Jakarta\n-\n

@@ -20,8 +20,13 @@ MIN_COVERAGE = 0.5
 _MIN_PIECE_CHARS = 30
 _MIN_COLLAPSED_CHARS = 80
 _MIN_TRUNCATED_CHARS = 20
-# Pairwise substring checks are quadratic; beyond this many lines only exact repeats go.
+# Beyond this many lines only exact repeats go (scrapers that collapse repeat short pages).
 _MAX_LINES_FOR_COLLAPSE = 1500
+# Shorter lines are found inside a line by their first characters (a dictionary look-up per
+# position, not a search per line pair); at most this many lines sharing those characters
+# are tried at one position, longest first, so crafted look-alike lines stay linear.
+_KEY_CHARS = _MIN_PIECE_CHARS
+_MAX_CANDIDATES = 16
 
 
 @dataclass
@@ -56,17 +61,15 @@ def _drop_exact_repeats(lines: list[str]) -> tuple[list[str], list[Removal]]:
 
 
 def _expand_collapsed(lines: list[str]) -> tuple[list[str], list[Removal]]:
-    pieces = sorted(
-        {line for line in lines if len(line) >= _MIN_PIECE_CHARS}, key=len, reverse=True
-    )
+    pieces = _PieceIndex({line for line in lines if len(line) >= _MIN_PIECE_CHARS})
     coverage = [
-        _coverage(line, pieces) if len(line) >= _MIN_COLLAPSED_CHARS else [] for line in lines
+        pieces.coverage(line) if len(line) >= _MIN_COLLAPSED_CHARS else [] for line in lines
     ]
     collapsed = [
         sum(end - start for start, end in covered) >= MIN_COVERAGE * len(line)
         for line, covered in zip(lines, coverage, strict=True)
     ]
-    whole_lines = [line for line, gone in zip(lines, collapsed, strict=True) if not gone]
+    whole_text = "\n".join(line for line, gone in zip(lines, collapsed, strict=True) if not gone)
     result: list[str] = []
     removed: list[Removal] = []
     residuals_seen: set[str] = set()
@@ -77,7 +80,7 @@ def _expand_collapsed(lines: list[str]) -> tuple[list[str], list[Removal]]:
         cursor = 0
         for start, end in [*covered, (len(line), len(line))]:
             residual = line[cursor:start].strip()
-            if residual and _is_new_text(residual, whole_lines, residuals_seen):
+            if residual and _is_new_text(residual, whole_text, residuals_seen):
                 result.append(residual)
             elif residual:
                 removed.append(Removal("duplicate_paragraph", residual))
@@ -87,30 +90,37 @@ def _expand_collapsed(lines: list[str]) -> tuple[list[str], list[Removal]]:
     return result, removed
 
 
-def _is_new_text(residual: str, whole_lines: list[str], seen: set[str]) -> bool:
+def _is_new_text(residual: str, whole_text: str, seen: set[str]) -> bool:
     """Whether a leftover of a collapsed line says something no kept line says."""
     if not any(char.isalnum() for char in residual) or residual in seen:
         return False
     seen.add(residual)
     # A collapsed line may stop mid-paragraph; its cut-off tail repeats a kept line.
-    return len(residual) < _MIN_TRUNCATED_CHARS or not any(residual in line for line in whole_lines)
+    return len(residual) < _MIN_TRUNCATED_CHARS or residual not in whole_text
 
 
-def _coverage(line: str, pieces: list[str]) -> list[tuple[int, int]]:
-    """Return merged intervals of ``line`` that shorter lines repeat verbatim."""
-    intervals: list[tuple[int, int]] = []
-    for piece in pieces:
-        if len(piece) >= len(line):
-            continue
-        start = line.find(piece)
-        while start >= 0:
-            intervals.append((start, start + len(piece)))
-            start = line.find(piece, start + len(piece))
-    intervals.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in intervals:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+class _PieceIndex:
+    """Lines that may repeat inside longer lines, keyed by their first characters."""
+
+    def __init__(self, pieces: set[str]) -> None:
+        self.by_key: dict[str, list[str]] = {}
+        for piece in sorted(pieces, key=len, reverse=True):
+            self.by_key.setdefault(piece[:_KEY_CHARS], []).append(piece)
+
+    def coverage(self, line: str) -> list[tuple[int, int]]:
+        """Merged intervals of ``line`` that shorter lines repeat verbatim."""
+        merged: list[tuple[int, int]] = []
+        by_key = self.by_key
+        for start in range(len(line) - _KEY_CHARS + 1):
+            candidates = by_key.get(line[start : start + _KEY_CHARS])
+            if not candidates:
+                continue
+            for piece in candidates[:_MAX_CANDIDATES]:  # longest first
+                if len(piece) < len(line) and line.startswith(piece, start):
+                    end = start + len(piece)
+                    if merged and start <= merged[-1][1]:
+                        merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+                    else:
+                        merged.append((start, end))
+                    break
+        return merged

@@ -26,7 +26,8 @@ _MOJIBAKE = re.compile(
 )
 
 # A line ends a sentence when its last visible character (before closing marks) is one of these.
-_SENTENCE_END = re.compile(r"[.!?…][\"')\]]*$")
+_SENTENCE_FINAL = ".!?…"
+_CLOSING_MARKS = "\"')]"
 _LIST_START = re.compile(r"^(?:\d{1,3}[.)]|[-•*–]\s|[a-z][.)]\s)")
 
 
@@ -66,7 +67,12 @@ def _fix_mojibake(match: re.Match[str]) -> str:
 
 def ends_sentence(line: str) -> bool:
     """Whether ``line`` ends with sentence-final punctuation."""
-    return bool(_SENTENCE_END.search(line))
+    # Only the end of the line is looked at: a search over the whole line would make
+    # joining many short lines quadratic.
+    end = len(line)
+    while end > 0 and line[end - 1] in _CLOSING_MARKS:
+        end -= 1
+    return end > 0 and line[end - 1] in _SENTENCE_FINAL
 
 
 def join_broken_lines(lines: list[str]) -> list[str]:
@@ -76,27 +82,47 @@ def join_broken_lines(lines: list[str]) -> list[str]:
     punctuation, or when the line opens a bracket it does not close.
     """
     joined: list[str] = []
+    current: _Joined | None = None
     for line in lines:
-        if joined and _continues(joined[-1], line):
-            joined[-1] = _glue(joined[-1], line)
-        else:
-            joined.append(line)
+        if current is not None and current.continued_by(line):
+            current.add(line)
+            continue
+        if current is not None:
+            joined.append(current.text())
+        current = _Joined(line)
+    if current is not None:
+        joined.append(current.text())
     return joined
 
 
-def _continues(previous: str, line: str) -> bool:
-    if ends_sentence(previous) or previous.endswith(":"):
-        return False
-    if previous.endswith(("(", "[")) or previous.count("(") > previous.count(")"):
-        return True
-    first = line[0]
-    return first.islower() or first in ")],.;:%"
+class _Joined:
+    """A line being re-joined: its pieces and open brackets kept as it grows, so that
+    joining many lines stays linear."""
 
+    def __init__(self, line: str) -> None:
+        self.pieces = [line]
+        self.last = line
+        self.open = line.count("(") - line.count(")")
 
-def _glue(previous: str, line: str) -> str:
-    if previous.endswith(("(", "[")) or line[0] in ")],.;:%":
-        return previous + line
-    return previous + " " + line
+    def continued_by(self, line: str) -> bool:
+        last = self.last
+        if ends_sentence(last) or last.endswith(":"):
+            return False
+        if last.endswith(("(", "[")) or self.open > 0:
+            return True
+        first = line[0]
+        return first.islower() or first in ")],.;:%"
+
+    def add(self, line: str) -> None:
+        if not (self.last.endswith(("(", "[")) or line[0] in ")],.;:%"):
+            self.pieces.append(" ")
+        self.pieces.append(line)
+        self.open += line.count("(") - line.count(")")
+        # ends_sentence and endswith look at the end only: keep the last characters.
+        self.last = (self.last[-64:] + line)[-64:]
+
+    def text(self) -> str:
+        return "".join(self.pieces)
 
 
 def _is_short_fragment(line: str) -> bool:

@@ -81,6 +81,17 @@ TITLES = frozenset(
         "Sgt",
         "Supt",
         "Insp",
+        "Det",
+        "Cpl",
+        "Maj",
+        "Adm",
+        "Brig",
+        "Cdr",
+        "Fr",
+        "Amb",
+        "Atty",
+        "Rt",
+        "Tb",
     }
 )
 
@@ -125,6 +136,9 @@ PREFIXES = frozenset(
         "ca",
         "approx",
         "Fig",
+        "Ph",
+        "RS",
+        "RSUD",
     }
 )
 
@@ -214,3 +228,17 @@ LETTER_CATEGORIES = frozenset(
 )
 
 KNOWN = TITLES | PREFIXES | COMPANY_SUFFIXES | MONTHS | COMMON
+
+# Capitalised words that open sentences and never continue a name: after an abbreviation
+# that may end a sentence ("Washington, D.C. Pada hari Jumat", "PT X Tbk. Namun, ..."),
+# one of them starts a new sentence.
+_OPENER_LIST = """
+    Pada Dia Ia Mereka Kami Kita Saya Anda Namun Tetapi Tapi Sementara Sedangkan Selain
+    Dalam Di Ke Dari Untuk Dengan Ini Itu Hal Sebelumnya Kemudian Lalu Setelah Sebelum Saat
+    Ketika Menurut Sejak Karena Jika Bila Apabila Bahkan Adapun Oleh Para Sebanyak Sekitar
+    Hingga Sampai Yang Apa Bagaimana Mengapa Siapa Kapan Meski Meskipun Walaupun Akan Telah
+    Sudah Masih Juga Tak Tidak Belum Selama Seperti Terkait Kini Sedang Maka
+    The He She It They We You This That These Those But However Meanwhile His Her Their
+    Its There Then When While After Before If As In On At For With From By
+"""
+SENTENCE_OPENERS = frozenset(_OPENER_LIST.split())

@@ -29,6 +29,7 @@ from ringkas.text.abbreviations import (
     LETTER_CATEGORIES,
     MONTHS,
     PREFIXES,
+    SENTENCE_OPENERS,
     TITLES,
 )
 
@@ -43,8 +44,18 @@ _OPEN_QUOTES = "“«„"
 _AMBIGUOUS_QUOTES = '"”'
 _CLOSERS = ")]}»’'"
 _OPENERS = "([{“«„‘'\""
-# The token before a terminator reaches back to whitespace or an opening mark.
-_TOKEN_TAIL = re.compile(r'[^\s"“”«»„(\[{]*\Z')
+# The token before a terminator reaches back to whitespace or an opening mark; matched on
+# the reversed window, so that finding it costs its own length, not the window's square.
+_TOKEN_HEAD = re.compile(r'[^\s"“”«»„(\[{]*')
+_QUOTES = "\"”’'»"
+# "...?" Martin bertanya. / "...!" Hammel menambahkan.: a name and a speech verb that end
+# the clause after a closing quote continue the quoted sentence ("Farage mengatakan bahwa
+# ..." is a sentence of its own).
+_ATTRIBUTION = re.compile(
+    r"(?:[A-Z][\w'’.-]*[ \u00a0]+){1,3}(?:menambahkan|mengatakan|bertanya|berkata|menjelaskan"
+    r"|menegaskan|menulis|mengungkapkan|menuturkan|berteriak|bertanya-tanya|said|asked|added"
+    r"|wrote|says|told|explained|shouted)\b[ \u00a0]*[.,;!?]"
+)
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,4}\.)+[A-Za-z]{1,4}$")
 _LIST_MARKER = re.compile(r"^(?:\d{1,3}|[a-zA-Z]|[IVXLC]{1,5})$")
 _DOMAIN_TAIL = re.compile(r"[A-Za-z0-9-]+\.[a-z]{2,}\b")
@@ -173,6 +184,9 @@ def _boundaries_in_line(line: str, first: int, keep_quotes: bool) -> Iterator[in
         glued = next_start == end
         if _inside(short_regions, region_opens, next_start):
             continue  # a short quotation stays whole: “Pergi. Sekarang,” katanya.
+        quoted = any(char in _QUOTES for char in line[match.end() : end])
+        if quoted and _ATTRIBUTION.match(line, next_start):
+            continue  # “Ada hiu!” Hammel menambahkan.
         if not _ends_sentence(line, match, sentence_start, next_start, glued):
             continue
         yield next_start
@@ -192,9 +206,9 @@ def _inside(regions: list[tuple[int, int]], opens: list[int], position: int) -> 
 
 def _token_before(line: str, index: int) -> str:
     """Return the run of non-space characters ending at ``index`` (no opening marks)."""
-    window = line[max(0, index - _MAX_TOKEN) : index]
-    match = _TOKEN_TAIL.search(window)
-    return match.group() if match else ""
+    window = line[max(0, index - _MAX_TOKEN) : index][::-1]
+    match = _TOKEN_HEAD.match(window)
+    return match.group()[::-1] if match else ""
 
 
 def _ends_sentence(
@@ -220,10 +234,15 @@ def _full_stop_ends(
         return False
     if starter == "digit" and (bare in KNOWN or bare in MONTHS):
         return False
-    if bare in COMPANY_SUFFIXES and _next_word(line, next_start).rstrip(".") in COMPANY_SUFFIXES:
-        return False
+    following = _next_word(line, next_start)
+    if bare in COMPANY_SUFFIXES and (
+        following.rstrip(".") in COMPANY_SUFFIXES or following.startswith("(")
+    ):
+        return False  # "Pte. Ltd.", "Sampoerna Tbk. (HMSP) menjual ..."
     if _DOTTED.match(bare):
-        return False  # S.H., a.n., Ph.D., A.S.: initialisms and degrees, not sentence ends
+        # S.H., a.n., Ph.D., A.S.: initialisms and degrees end a sentence only before a
+        # word that opens sentences and never continues a name ("D.C. Pada hari Jumat").
+        return following.strip("\"'“‘(,") in SENTENCE_OPENERS
     if len(bare) == 1 and bare.isupper() and bare.isalpha():
         previous = _previous_word(line, stop - len(before))
         # "George W. Bush" is an initial; "vitamin C." and "2 C." / "abad ke-6 M." end.
