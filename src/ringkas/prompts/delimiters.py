@@ -15,10 +15,11 @@ ARTICLE_OPEN, ARTICLE_CLOSE = "<article>", "</article>"
 TEXT_OPEN, TEXT_CLOSE = "ARTICLE START", "ARTICLE END"
 
 _LT, _GT = "[<\uff1c\ufe64\u2039\u3008]", "[>\uff1e\ufe65\u203a\u3009]"
-# Nested markers ("article article end end") are removed as one cluster.
-_MARKER = re.compile(
-    r"\barticle(?:[\s_-]*article\b)*[\s_-]*(?:start|end)\b(?:[\s_-]*(?:start|end)\b)*", re.I
-)
+_MARKER = re.compile(r"\barticle[\s_-]*(?:start|end)\b", re.I)
+# A run of marker words ("article article end end"): nested markers re-form as the inner
+# ones go, so after _MAX_PASSES a run holding a marker is removed whole. Linear: the run
+# only grows, nothing after it can fail.
+_MARKER_RUN = re.compile(r"\barticle(?:[\s_-]*(?:article|start|end))+", re.I)
 _DELIMITERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("article tag", re.compile(rf"{_LT}\s*/?\s*article\b(?:[^<>\n]{{0,80}}?{_GT})?", re.I)),
     ("article tag", re.compile(r"&lt;\s*/?\s*article\b(?:[^&\n]{0,80}?&gt;)?", re.I)),
@@ -55,9 +56,9 @@ def neutralise(
 
     A removal can join two halves into a new delimiter ("<" + "<article>" + "article>"),
     so passes repeat; each takes one level of nesting, which is bounded: after
-    _MAX_PASSES the characters that tags and control tokens are made of go, and one more
-    pass of what can still form (code fences, [INST], markers, in that order) ends it.
-    Linear in the length of ``text``.
+    _MAX_PASSES the characters that tags and control tokens are made of go, one more pass
+    takes what can still form (code fences, [INST]), and runs of marker words holding a
+    marker go whole. Linear in the length of ``text``.
     """
     patterns = list(_DELIMITERS)
     if tokens is not None:
@@ -81,10 +82,17 @@ def neutralise(
             return text, removed
     text, count = _BRACKETS.subn(" ", text)
     removed.extend(["delimiter character"] * count)
-    # Without brackets only these can still match; none can re-form after the ones before.
-    last = [(k, p) for k, p in patterns if p is not _MARKER] + [("article marker", _MARKER)]
-    for kind, pattern in last:
-        sweep([(kind, pattern)])
+    # Without brackets only fences, [INST] and markers can still match; a fence or [INST]
+    # removed between marker words can join them, so markers go last, a whole run at once.
+    sweep([(k, p) for k, p in patterns if p is not _MARKER])
+
+    def run(match: re.Match[str]) -> str:
+        if _MARKER.search(match.group()) is None:
+            return match.group()
+        removed.append("article marker")
+        return " "
+
+    text = _MARKER_RUN.sub(run, text)
     return text, removed
 
 

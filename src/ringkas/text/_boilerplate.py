@@ -112,6 +112,18 @@ _MAX_TITLE_WORDS = 25
 _TITLE_WINDOW = 1000
 
 
+# (kind, pattern for the whole line, most words such a line has)
+_LINE_RULES: tuple[tuple[str, re.Pattern[str] | _Caption, int], ...] = (
+    ("advertisement", _ADVERTISEMENT, 5),
+    ("separator", _SEPARATOR, 40),
+    ("video_promo", _VIDEO_PROMO, 30),
+    ("social_promo", _SOCIAL_PROMO, 60),
+    ("social_embed", _SOCIAL_EMBED, 80),
+    ("program_promo", _PROGRAM_PROMO, 80),
+    ("photo_caption", _CAPTION, 40),
+)
+
+
 @dataclass
 class LineVerdict:
     """What a whole line is, and metadata that it carries."""
@@ -153,16 +165,7 @@ def is_headline(line: str) -> bool:
 def classify_line(line: str) -> LineVerdict | None:
     """Return the boilerplate kind of a whole line, or None for content."""
     words = len(line.split())
-    rules: list[tuple[str, re.Pattern[str] | _Caption, int]] = [
-        ("advertisement", _ADVERTISEMENT, 5),
-        ("separator", _SEPARATOR, 40),
-        ("video_promo", _VIDEO_PROMO, 30),
-        ("social_promo", _SOCIAL_PROMO, 60),
-        ("social_embed", _SOCIAL_EMBED, 80),
-        ("program_promo", _PROGRAM_PROMO, 80),
-        ("photo_caption", _CAPTION, 40),
-    ]
-    for kind, pattern, max_words in rules:
+    for kind, pattern, max_words in _LINE_RULES:
         if words <= max_words and pattern.fullmatch(line):
             source = _SOURCE_INLINE_ANY.search(line)
             return LineVerdict(kind, _source_metadata(source.group("value")) if source else {})

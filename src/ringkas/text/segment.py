@@ -49,12 +49,12 @@ _OPENERS = "([{“«„‘'\""
 _TOKEN_HEAD = re.compile(r'[^\s"“”«»„(\[{]*')
 _QUOTES = "\"”’'»"
 # "...?" Martin bertanya. / "...!" Hammel menambahkan.: a name and a speech verb that end
-# the clause after a closing quote continue the quoted sentence ("Farage mengatakan bahwa
-# ..." is a sentence of its own).
+# the sentence after a closing quote continue the quoted sentence ("Farage mengatakan
+# bahwa ..." and "Ia menambahkan, ..." are sentences of their own).
 _ATTRIBUTION = re.compile(
     r"(?:[A-Z][\w'’.-]*[ \u00a0]+){1,3}(?:menambahkan|mengatakan|bertanya|berkata|menjelaskan"
     r"|menegaskan|menulis|mengungkapkan|menuturkan|berteriak|bertanya-tanya|said|asked|added"
-    r"|wrote|says|told|explained|shouted)\b[ \u00a0]*[.,;!?]"
+    r"|wrote|says|told|explained|shouted)\b[ \u00a0]*[.!?]"
 )
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,4}\.)+[A-Za-z]{1,4}$")
 _LIST_MARKER = re.compile(r"^(?:\d{1,3}|[a-zA-Z]|[IVXLC]{1,5})$")
