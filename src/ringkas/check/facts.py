@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ringkas.check.quantities import find_mentions
 from ringkas.check.values import ORDINAL, RAW, Amount, DateValue, Mention, Reading, Weekday
@@ -142,7 +142,7 @@ class FactIndex:
         return [
             found
             for value in self._sorted[low:high]
-            if value != 0
+            if value != 0 and _rounds_to(value, last, wanted.value)
             for found in self.amounts[value]
             if found.unit not in (RAW, ORDINAL)
             and not found.exact
@@ -164,6 +164,19 @@ class FactIndex:
                 month in self.months and year in self.years
             )
         return month in self.months
+
+
+def _rounds_to(value: Decimal, last: int, wanted: Decimal) -> bool:
+    """Whether ``value`` rounded at the power of ten ``last`` is ``wanted`` (a tie may go
+    up or to even: 18,250 is "18,300" or "18,200"; 1,335 is "1,340", never "1,330")."""
+    place = Decimal(1).scaleb(last)
+    try:
+        return wanted in (
+            value.quantize(place, rounding=ROUND_HALF_UP),
+            value.quantize(place, rounding=ROUND_HALF_EVEN),
+        )
+    except InvalidOperation:  # beyond Decimal's precision: only a plain distance is left
+        return abs(value - wanted) <= place / 2
 
 
 def _glued_digit(text: str, index: int, step: int) -> bool:
