@@ -312,7 +312,8 @@ _ORDINAL_WORDS = {
     "keempat": 4, "kelima": 5, "keenam": 6, "ketujuh": 7, "kedelapan": 8, "kesembilan": 9,
     "kesepuluh": 10,
 }  # fmt: skip
-_ORDINALS = re.compile(r"\b(?:" + "|".join(_ORDINAL_WORDS) + r")\b", re.IGNORECASE)
+# "ketiganya" ("its third", "all three"): the Indonesian possessive is glued on.
+_ORDINALS = re.compile(r"\b(?P<word>" + "|".join(_ORDINAL_WORDS) + r")(?:nya)?\b", re.IGNORECASE)
 
 
 def words_value(words: list[str]) -> int | None:
@@ -355,7 +356,7 @@ def find_number_words(
             if mention is not None:
                 mentions.append(mention)
     for match in _ORDINALS.finditer(text):
-        word = match.group().lower()
+        word = match.group("word").lower()
         if not is_free(*match.span()):
             continue
         if not source and not _checked_ordinal(text, match):
