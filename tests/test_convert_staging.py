@@ -116,10 +116,13 @@ def test_an_index_naming_files_outside_the_folder_is_refused(
 
     folder = tmp_path / "keluar"
     shutil.copytree(tiny.marian, folder)
-    weights = folder / "model.safetensors"
-    outside = tmp_path / "luar.safetensors"
-    weights.rename(outside)
-    index = {"metadata": {}, "weight_map": {"model.shared.weight": "../luar.safetensors"}}
+    (folder / "model.safetensors").rename(folder / "model-00001-of-00002.safetensors")
+    (tmp_path / "luar.safetensors").write_bytes(b"{}")
+    names = {
+        "model.shared.weight": "model-00001-of-00002.safetensors",
+        "lm_head.weight": "../luar.safetensors",
+    }
+    index = {"metadata": {}, "weight_map": names}
     (folder / "model.safetensors.index.json").write_text(json.dumps(index))
     with pytest.raises(ModelUnavailableError, match=r"luar\.safetensors"):
         checkpoint_files(folder)

@@ -16,6 +16,7 @@ from typing import Any
 
 from ringkas._version import __version__
 from ringkas.errors import ModelUnavailableError
+from ringkas.models.checkpoint import checkpoint_files
 from ringkas.models.converted import INFO_FILE, INFO_FORMAT
 from ringkas.models.custom_code import refuse_custom_code
 from ringkas.models.engine import input_limit, summarization_prefix
@@ -24,14 +25,17 @@ QUANTIZATIONS = ("int8", "int8_float16", "float16", "float32")
 _KEEP_FILES = ("generation_config.json",)
 
 
-def _stage_checkpoint(folder: Path, staged: Path) -> None:
-    """Link the checkpoint's files into ``staged``, with config.json patched for the converter.
+def _stage_checkpoint(folder: Path, files: list[Path], staged: Path) -> None:
+    """Link the files the model needs into ``staged`` (configs, tokenizer files, safetensors
+    weights by their standard names: see :mod:`ringkas.models.checkpoint`), so that nothing
+    else in the folder (pickled .bin files, Python files, decoys) can be loaded by accident;
+    config.json is patched for the converter.
 
     ctranslate2's BART loader reads two config keys that configs written by transformers 5
     no longer carry; their values for BART are fixed by the architecture.
     """
     staged.mkdir()
-    for item in folder.iterdir():
+    for item in files:
         if item.name != "config.json":
             (staged / item.name).symlink_to(item.resolve())
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
@@ -199,31 +203,34 @@ def convert_checkpoint(
 
     if quantization not in QUANTIZATIONS:
         raise ValueError(f"quantization must be one of {', '.join(QUANTIZATIONS)}")
-    refuse_custom_code(folder, str(source.get("name", folder)))
+    label = str(source.get("name", folder))
+    refuse_custom_code(folder, label)
+    files = checkpoint_files(folder, label)  # refused here when there are no safetensors
     quiet_transformers()
     _fix_m2m100_vocabulary()
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".convert-", dir=dest.parent) as tmp:
         staged, out = Path(tmp) / "checkpoint", Path(tmp) / "ct2"
-        _stage_checkpoint(folder, staged)
+        _stage_checkpoint(folder, files, staged)
         try:
             _safe_converter_class()(str(staged)).convert(
                 str(out), quantization=quantization, force=True
             )
         except (ValueError, KeyError, NotImplementedError, AttributeError) as exc:
             raise ModelUnavailableError(
-                f"{source.get('name', folder)} cannot be converted for CTranslate2: {exc}",
+                f"{label} cannot be converted for CTranslate2: {exc}",
                 hint="use --engine torch for this model",
             ) from exc
-        tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
+        # Everything below reads the staged files too, never the folder itself.
+        tokenizer = AutoTokenizer.from_pretrained(staged, trust_remote_code=False)
         tokenizer.save_pretrained(out)
         for name in _KEEP_FILES:
-            if (folder / name).is_file():
-                shutil.copyfile(folder / name, out / name)
-        info = _describe(folder, out, tokenizer, quantization)
+            if (staged / name).is_file():
+                shutil.copyfile(staged / name, out / name)
+        info = _describe(staged, out, tokenizer, quantization)
         info["source"] = source
         (out / INFO_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False), "utf-8")
-        _verify(out, str(source.get("name", folder)))
+        _verify(out, label)
         if dest.exists():  # another process converted it meanwhile: keep theirs
             return info
         os.replace(out, dest)

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from ringkas.errors import ModelUnavailableError
+from ringkas.models.checkpoint import checkpoint_files
 from ringkas.models.converted import INFO_FILE
 from ringkas.models.hub import ModelSpec, fetch_model, parse_model_spec
 
 Report = Callable[[str], None]
 _HASHES = "file-hashes.json"
-_CONTENT_FILES = ("*.json", "*.safetensors", "*.spm", "*.model", "merges.txt", "vocab.txt")
 
 
 def store_root() -> Path:
@@ -76,14 +76,15 @@ def _file_hash(path: Path, memo: dict[str, Any]) -> str:
 
 
 def content_hash(folder: Path) -> str:
-    """A hash of everything in a checkpoint folder that shapes the converted model."""
+    """A hash of everything in a checkpoint folder that shapes the converted model: exactly
+    the files conversion reads (:func:`~ringkas.models.checkpoint.checkpoint_files`)."""
     memo_path = store_root() / _HASHES
     try:
         memo = json.loads(memo_path.read_text("utf-8"))
     except (OSError, ValueError):
         memo = {}
     before = dict(memo)
-    files = sorted({f for pattern in _CONTENT_FILES for f in folder.glob(pattern) if f.is_file()})
+    files = checkpoint_files(folder, weights_required=False)
     digest = hashlib.sha256()
     for item in files:
         digest.update(f"{item.name}\0{_file_hash(item, memo)}\n".encode())
