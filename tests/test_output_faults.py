@@ -133,8 +133,12 @@ def test_a_file_name_that_is_not_utf8(tiny: TinyModels, tmp_path: Path) -> None:
     assert written == {b".ringkas-state.jsonl", b"biasa.json", b"berita-\xff.json"}
     data = json.loads((out / os.fsdecode(b"berita-\xff.json")).read_bytes().decode("utf-8"))
     assert data["summary"] and data["source"].startswith(str(folder))
-    rerun = invoke("summarize", str(folder), *models(tiny), "-O", str(out), "-f", "json")
+    report = tmp_path / "report.json"
+    rerun = invoke("summarize", str(folder), *models(tiny), "-O", str(out), "-f", "json",
+                   "--report", str(report))  # fmt: skip
     assert rerun.exit_code == 0 and "2 skipped" in rerun.stderr, rerun.stderr
+    outputs = {Path(i["output"]).name for i in json.loads(report.read_bytes())["items"]}
+    assert outputs == {"biasa.json", "berita-\\xff.json"}
 
     streamed = invoke("summarize", str(folder), *models(tiny), "-f", "jsonl")
     assert streamed.exit_code == 0, streamed.stderr
@@ -253,11 +257,12 @@ def test_a_state_line_cut_inside_a_utf8_character_redoes_that_input(
     args = ["summarize", str(folder), *models(tiny), "-O", str(out), "-f", "json"]
     assert invoke(*args).exit_code == 0
     state = out / ".ringkas-state.jsonl"
-    data = state.read_bytes()
-    lines = data.splitlines(keepends=True)
-    [damaged] = [line for line in lines if "é".encode() in line]
+    # Older versions wrote names as raw UTF-8; cut that line in the middle of the "é".
+    lines = [json.loads(line) for line in state.read_text().splitlines()]
+    raw = [json.dumps(entry, ensure_ascii=False).encode() + b"\n" for entry in lines]
+    [damaged] = [line for line in raw if "é".encode() in line]
     cut = damaged[: damaged.index("é".encode()) + 1]  # half of the two bytes of "é"
-    state.write_bytes(b"".join(line for line in lines if line != damaged) + cut)
+    state.write_bytes(b"".join(line for line in raw if line != damaged) + cut)
 
     again = invoke(*args, "--report", str(report))
     assert again.exit_code == 0, again.stderr

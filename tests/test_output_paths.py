@@ -176,6 +176,20 @@ def test_a_result_that_would_overwrite_another_input_is_refused(
     assert snapshot(tmp_path) == before
 
 
+def test_a_result_that_a_rerun_would_read_is_refused(
+    tiny: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-O g with the input folder g/in holding in/a.txt: its result g/in/a.txt would be
+    inside g/in, and the next run would summarise the summary."""
+    monkeypatch.chdir(tmp_path)
+    articles(tmp_path / "g" / "in", "in/a.txt")
+    before = snapshot(tmp_path)
+    result = invoke("summarize", "g/in", *models(tiny), "-O", "g", "-f", "text")
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    assert "g/in/a.txt" in error_line(result)
+    assert snapshot(tmp_path) == before
+
+
 # -- nothing is written through a link in the output folder -----------------------------
 
 

@@ -513,11 +513,11 @@ def test_self_referencing_symlink(tree: Path) -> None:
     ]
 
 
-def test_symlinked_folder_is_followed(tree: Path, tmp_path: Path) -> None:
+def test_symlinked_folder_outside_is_followed_only_when_asked(tree: Path, tmp_path: Path) -> None:
     write(tmp_path / "lain" / "w.txt", ARTICLE)
     os.symlink(tmp_path / "lain", tree / "lain")
-    items, _ = discover(["news"])
-    assert "news/lain/w.txt" in sources(items)
+    assert "news/lain/w.txt" not in sources(discover(["news"])[0])
+    assert "news/lain/w.txt" in sources(discover(["news"], follow_links=True)[0])
 
 
 def test_dangling_symlink(tree: Path) -> None:

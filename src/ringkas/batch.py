@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import sys
 import threading
@@ -17,19 +18,24 @@ from queue import Empty, Queue
 from typing import Any, TypeVar
 
 from ringkas.errors import ExitCode, InputError, UsageError
-from ringkas.export import write_atomic
 from ringkas.outputs import (
     FileSink,
+    FileTarget,
+    Folder,
     FolderSink,
+    NotARealFolder,
+    OutputError,
+    OutputPlan,
     Planned,
     Sink,
     StateLog,
     StreamSink,
-    clear_debris,
     fingerprint,
     plan_outputs,
     text_hash,
+    write_file,
 )
+from ringkas.outputs.files import os_reason
 from ringkas.pipeline import FLUSH, Document, Flush, Pipeline
 from ringkas.progress import Progress
 from ringkas.result import Result
@@ -39,15 +45,16 @@ from ringkas.sources import (
     Fetcher,
     FetchOptions,
     InputItem,
-    discover,
+    Inputs,
+    find_inputs,
     read_item,
     read_jsonl,
     url_item,
 )
 from ringkas.sources.feeds import read_feeds
-from ringkas.sources.urls import is_url
 
 Say = Callable[[str], None]
+_SURROGATES = re.compile("[\ud800-\udfff]")
 # Settings that change a result; threads and device only change how fast it comes.
 # Links are fetched this many at a time (at most two to one host: see FetchOptions), while
 # the articles before them are worked on, and at most this many ahead of the pipeline.
@@ -74,6 +81,7 @@ class JobOptions:
     force: bool = False
     report: Path | None = None
     globs: tuple[str, ...] | None = None
+    follow_links: bool = False
     files_from: str | None = None
     null_separated: bool = False
     input_format: str = "text"
@@ -101,6 +109,7 @@ class ItemRecord:
     status: str  # done | skipped | failed | not_started
     output: str | None = None
     error: str | None = None
+    reason: str | None = None  # why it was skipped
     warnings: list[str] = field(default_factory=list)
     seconds: float | None = None
     faithful: bool | None = None
@@ -114,6 +123,7 @@ class JobReport:
     interrupted: bool = False
     seconds: float = 0.0
     strict: bool = False
+    write_failed: bool = False  # an output that is no one input's (the report) failed
 
     def counts(self) -> dict[str, int]:
         counts = {"done": 0, "skipped": 0, "failed": 0, "not_started": 0}
@@ -125,7 +135,7 @@ class JobReport:
     def exit_code(self) -> ExitCode:
         if self.interrupted:
             return ExitCode.INTERRUPTED
-        if self.counts()["failed"]:
+        if self.counts()["failed"] or self.write_failed:
             return ExitCode.INPUT_FAILED
         if self.strict and any(record.faithful is False for record in self.records):
             return ExitCode.UNFAITHFUL
@@ -220,6 +230,8 @@ class Job:
         self.warn = warn
         self.error = error
         self.records: list[ItemRecord] = []
+        self._lost: OutputError | None = None  # the -o file could not be written
+        self._report_target: FileTarget | None = None  # where --report goes, once checked
 
     # -- inputs -------------------------------------------------------------------------
 
@@ -238,11 +250,6 @@ class Job:
             raise UsageError("--feed reads web pages: it cannot go with --input-format jsonl")
         if (options.limit is not None or options.since is not None) and not options.feeds:
             raise UsageError("--limit and --since choose among the items of a --feed")
-        if options.output:
-            target = options.output.resolve()
-            for path in paths:
-                if path != STDIN and not is_url(path) and Path(path).resolve() == target:
-                    raise UsageError(f"the output file {options.output} is also an input")
 
     def _jsonl_documents(self, paths: tuple[str, ...]) -> Iterator[Document | InputError | Flush]:
         for path in paths or (STDIN,):
@@ -265,12 +272,14 @@ class Job:
         options = self.options
         return fingerprint({**shaping, "format": options.fmt, "summarize": options.summarize})
 
-    def _sink(self, *, many: bool, state: StateLog | None) -> Sink:
+    def _sink(self, plan: OutputPlan, *, many: bool, state: StateLog | None) -> Sink:
         options = self.options
         if state is not None:
-            return FolderSink(options.fmt, state, self._settings_hash(), explain=options.explain)
-        if options.output is not None:
-            return FileSink(options.output, options.fmt, many=many, explain=options.explain)
+            return FolderSink(
+                state.folder, options.fmt, state, self._settings_hash(), explain=options.explain
+            )
+        if plan.file is not None:
+            return FileSink(plan.file, options.fmt, many=many, explain=options.explain)
         if options.fmt == "panel":
             from rich.console import Console
 
@@ -280,22 +289,47 @@ class Job:
             )
         return StreamSink(sys.stdout, options.fmt, many=many, explain=options.explain)
 
+    def _inputs(self, paths: tuple[str, ...]) -> Inputs:
+        options = self.options
+        if options.input_format == "jsonl":
+            # The files named are read line by line below; found here only so that no
+            # output lands on one of them.
+            named = find_inputs([path for path in paths if path != STDIN])
+            return Inputs(files=named.files, folders=named.folders, globs=named.globs)
+        return find_inputs(
+            paths,
+            globs=options.globs,
+            files_from=options.files_from,
+            null_separated=options.null_separated,
+            follow_links=options.follow_links,
+        )
+
+    def _output_folder(self, plan: OutputPlan) -> StateLog | None:
+        """Create the output folder, sweep what killed runs left in it, read its state."""
+        if plan.folder is None:
+            return None
+        try:
+            root = Folder.open(plan.folder)
+        except OSError as exc:
+            raise UsageError(
+                f"the output folder {plan.folder} cannot be created: {os_reason(exc)}"
+            ) from exc
+        try:
+            _sweep(root, plan.targets.values())
+            return StateLog(root)
+        except BaseException:
+            root.close()
+            raise
+
     def run(self, paths: tuple[str, ...]) -> JobReport:
         """Process every input; returns what happened (never raises for a bad input)."""
         options = self.options
         self._check(paths)
         started = time.monotonic()
-        items: list[InputItem] = []
-        problems: list[InputError] = []
+        inputs = self._inputs(paths)
         fetcher: Fetcher | None = None
         if options.input_format != "jsonl":
-            items, problems = discover(
-                paths,
-                globs=options.globs,
-                files_from=options.files_from,
-                null_separated=options.null_separated,
-            )
-            if options.feeds or any(item.url for item in items):
+            if options.feeds or any(item.url for item in inputs.items):
                 fetcher = Fetcher(options.fetch_options())
             if options.feeds and fetcher is not None:
                 found, failed = read_feeds(
@@ -305,35 +339,43 @@ class Job:
                     limit=options.limit,
                     max_bytes=options.max_bytes,
                 )
-                named = {item.url for item in items}
-                items += [url_item(i.url, feed=i.feed) for i in found if i.url not in named]
-                problems += failed
+                named = {item.url for item in inputs.items}
+                inputs.items += [url_item(i.url, feed=i.feed) for i in found if i.url not in named]
+                inputs.errors += failed
         try:
-            return self._run(paths, items, problems, fetcher, started)
+            return self._run(paths, inputs, fetcher, started)
         finally:
             if fetcher is not None:
                 fetcher.cancel()  # after a second Ctrl-C, downloads still going stop now
                 fetcher.close()
 
     def _run(
-        self,
-        paths: tuple[str, ...],
-        items: list[InputItem],
-        problems: list[InputError],
-        fetcher: Fetcher | None,
-        started: float,
+        self, paths: tuple[str, ...], inputs: Inputs, fetcher: Fetcher | None, started: float
     ) -> JobReport:
         options = self.options
-        plan: dict[int, Planned] = {}
-        state = None
-        if options.output_dir is not None:  # refused here, before any work, if unsafe
-            folders = [Path(path) for path in paths if not is_url(path)]
-            plan = plan_outputs(items, options.output_dir, options.fmt, folders)
-            clear_debris(plan)
-            state = StateLog(options.output_dir)
-        many = len(items) + len(problems) > 1 or options.input_format == "jsonl"
-        sink = self._sink(many=many, state=state)
-        for problem in problems:
+        items = inputs.items
+        lists = [Path(options.files_from)] if options.files_from not in (None, STDIN) else []
+        # Refused here, before any work, if any output could land on an input or elsewhere.
+        plan = plan_outputs(
+            items,
+            inputs,
+            fmt=options.fmt,
+            output=options.output,
+            report=options.report,
+            output_dir=options.output_dir,
+            lists=lists,
+        )
+        self._report_target = plan.report
+        for target in (plan.file, plan.report):
+            if target is not None and target.kind == "file":
+                _sweep_beside(target.path)
+        state = self._output_folder(plan)
+        many = len(items) + len(inputs.errors) > 1 or options.input_format == "jsonl"
+        sink = self._sink(plan, many=many, state=state)
+        for skipped in inputs.skipped:
+            self.say(f"{skipped.source}: skipped: {skipped.reason}")
+            self.records.append(ItemRecord(skipped.source, "skipped", reason=skipped.reason))
+        for problem in inputs.errors:
             self._failed(problem, sink)
         total = len(items) if options.input_format != "jsonl" else None
         interrupted = False
@@ -343,7 +385,7 @@ class Job:
             if options.input_format == "jsonl":
                 documents = self._from_jsonl(paths, stop)
             else:
-                planned = ((item, plan.get(index)) for index, item in enumerate(items))
+                planned = ((item, plan.targets.get(index)) for index, item in enumerate(items))
                 documents = self._from_items(planned, state, keys, stop, progress, fetcher)
             try:
                 for document, outcome in self.pipeline.process(
@@ -352,14 +394,16 @@ class Job:
                     key = keys.pop(id(document), None) if document is not None else None
                     self._handle(document, outcome, key, sink)
                     progress.advance()
+                    if self._lost is not None:
+                        break  # the one output file cannot be written: stop here
                 # Once stopped, the inputs end: the articles already in progress (a group
                 # that shares batches) are finished and written, and nothing new starts.
                 interrupted = stop.requested
             except KeyboardInterrupt:
                 interrupted = True
             finally:
-                sink.close()
-        if interrupted:
+                self._close(sink)
+        if interrupted or self._lost is not None:
             seen = {record.source for record in self.records}
             self.records += [
                 ItemRecord(i.source, "not_started") for i in items if i.source not in seen
@@ -370,10 +414,31 @@ class Job:
         """What happened so far, also written to --report."""
         options = self.options
         report = JobReport(self.records, interrupted, time.monotonic() - started, options.strict)
-        if options.report is not None:
+        if self._report_target is not None:
             payload = {**report.to_dict(), "settings": self.pipeline.config.as_dict()}
-            write_atomic(options.report, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+            text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+            if _SURROGATES.search(text):  # a path that is not UTF-8: keep it, as an escape
+                text = json.dumps(payload, ensure_ascii=True, indent=2) + "\n"
+            try:
+                write_file(self._report_target, text)
+            except OutputError as exc:
+                self.error(exc.one_line())
+                report.write_failed = True
         return report
+
+    def _close(self, sink: Sink) -> None:
+        """Close the sink; when its one file could not be written, every result that went
+        into it is a failure, told once."""
+        try:
+            sink.close()
+        except OutputError as exc:
+            if self._lost is None:
+                self.error(exc.one_line())
+            self._lost = exc
+        if self._lost is not None:
+            for record in self.records:
+                if record.status == "done" and record.output is None:
+                    record.status, record.error = "failed", self._lost.one_line()
 
     def _from_items(
         self,
@@ -395,8 +460,9 @@ class Job:
             document = read
             if planned is not None and state is not None:
                 input_hash = text_hash(self._resume_text(document, item))
-                if not options.force and state.is_current(planned, input_hash, settings_hash):
-                    self.records.append(ItemRecord(item.source, "skipped", str(planned.output)))
+                current = state.is_current(planned.relative, input_hash, settings_hash)
+                if not options.force and current:
+                    self.records.append(ItemRecord(item.source, "skipped", planned.shown))
                     progress.advance()
                     continue
                 keys[id(document)] = (planned, item.source, input_hash)
@@ -482,7 +548,16 @@ class Job:
                 items = [u for s in outcome.checks.sentences for u in s.unsupported]
                 listed = ", ".join(f"{u.text!r} ({u.kind})" for u in items)
                 self.warn(f"{outcome.source}: not found in the article: {listed}")
-        written = sink.result(outcome, key)
+        try:
+            written = sink.result(outcome, key)
+        except OutputError as exc:
+            if getattr(sink, "broken", None) is exc:  # the one output file: all is lost
+                self._lost = exc
+                self.error(exc.one_line())
+                self.records.append(ItemRecord(outcome.source, "failed", error=exc.one_line()))
+            else:
+                self._failed(exc, sink)
+            return
         self.records.append(
             ItemRecord(
                 outcome.source,
@@ -496,5 +571,29 @@ class Job:
 
     def _failed(self, error: InputError, sink: Sink, record_id: Any = None) -> None:
         self.error(error.one_line())
-        sink.failure(error.source, error, record_id)
+        try:
+            sink.failure(error.source, error, record_id)
+        except OutputError as exc:  # the output file itself failed: told at the end
+            self._lost = self._lost or exc
         self.records.append(ItemRecord(error.source, "failed", error=error.one_line()))
+
+
+def _sweep(root: Folder, targets: Iterable[Planned]) -> None:
+    """Remove what killed runs left in the folders results go to (never through a link)."""
+    names: dict[tuple[str, ...], list[str]] = {(): []}
+    for planned in targets:
+        names.setdefault(planned.parts[:-1], []).append(planned.parts[-1])
+    for where, files in names.items():
+        try:
+            with root.below(where, create=False) as folder:
+                folder.sweep(files)
+        except (OSError, NotARealFolder):
+            continue  # not made yet, or not ours to touch
+
+
+def _sweep_beside(path: Path) -> None:
+    try:
+        with Folder.open(path.parent, create=False) as folder:
+            folder.sweep([path.name])
+    except OSError:
+        pass

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ringkas.batch import Job, JobReport, _Stop
+from ringkas.batch import ItemRecord, Job, JobReport, _Stop, _sweep, _sweep_beside
 from ringkas.errors import InputError, UsageError
-from ringkas.outputs import Planned, StateLog, clear_debris, plan_outputs
+from ringkas.outputs import Planned, StateLog, plan_folder, plan_outputs
 from ringkas.pipeline import FLUSH, Document, Flush
 from ringkas.progress import Progress
-from ringkas.sources import InputItem, SourceError, discover, glob_matcher
+from ringkas.sources import InputItem, Inputs, SourceError, find_inputs, glob_matcher
 from ringkas.sources.drop import DropFolder
 
 DEFAULT_SETTLE = 2.0  # seconds a file must stay the same before it is read
@@ -29,6 +29,8 @@ class WatchJob(Job):
     """Summarises what lands in a folder until stopped."""
 
     _taken: dict[Path, str]  # output file -> the input it is the result of
+    _watched: Inputs  # what was in the folder at the start
+    _folder_path: Path | None  # the output folder, links resolved
 
     def watch(self, folder: str, *, settle: float = DEFAULT_SETTLE) -> JobReport:
         """Work on ``folder``'s articles, then on each that lands, until Ctrl-C; the report
@@ -40,10 +42,24 @@ class WatchJob(Job):
         if not root.is_dir():
             raise UsageError(f"{folder} is not a folder", hint="watch a folder for new articles")
         self._check((folder,))
-        plan_outputs([], options.output_dir, options.fmt, [root])  # not inside the folder
         started = time.monotonic()
-        state = StateLog(options.output_dir)
-        sink = self._sink(many=True, state=state)
+        self._watched = find_inputs([folder], globs=options.globs)
+        # Refused here, before any work: an output folder inside the watched one, links in
+        # it, a report that is an input... (see ringkas.outputs.plan).
+        plan = plan_outputs(
+            [],
+            self._watched,
+            fmt=options.fmt,
+            report=options.report,
+            output_dir=options.output_dir,
+        )
+        self._report_target = plan.report
+        if plan.report is not None and plan.report.kind == "file":
+            _sweep_beside(plan.report.path)
+        self._folder_path = plan.folder_path
+        state = self._output_folder(plan)
+        assert state is not None
+        sink = self._sink(plan, many=True, state=state)
         self._taken: dict[Path, str] = {}
         failed = False
         with _Stop(self.say) as stop, Progress(None, enabled=options.progress) as progress:
@@ -84,9 +100,13 @@ class WatchJob(Job):
     ) -> Iterator[Document | InputError | Flush]:
         """The folder's articles, then each round of files that landed; after each round
         (once its results are written) the report is brought up to date."""
-        items, problems = discover([folder], globs=self.options.globs)
-        yield from problems
-        yield from self._round(items, state, keys, stop, progress)
+        # Looked at again now that the drop folder is watched: nothing lands unseen between.
+        found = self._watched = find_inputs([folder], globs=self.options.globs)
+        for skipped in found.skipped:
+            self.say(f"{skipped.source}: skipped: {skipped.reason}")
+            self.records.append(ItemRecord(skipped.source, "skipped", reason=skipped.reason))
+        yield from found.errors
+        yield from self._round(found.items, state, keys, stop, progress)
         for paths in drop.landed():
             self._report(False, started)
             landed = []
@@ -105,7 +125,7 @@ class WatchJob(Job):
     ) -> Iterator[Document | InputError | Flush]:
         planned: list[tuple[InputItem, Planned | None]] = []
         for item in items:
-            outcome = self._plan(item)
+            outcome = self._plan(item, state)
             if isinstance(outcome, InputError):
                 yield outcome
             else:
@@ -113,13 +133,16 @@ class WatchJob(Job):
         yield from self._from_items(planned, state, keys, stop, progress)
         yield FLUSH  # worked on and written now, not when more files have landed
 
-    def _plan(self, item: InputItem) -> Planned | InputError:
+    def _plan(self, item: InputItem, state: StateLog) -> Planned | InputError:
         """Where one file's result goes; a file that would overwrite the result of another
-        (``a.txt`` and ``a.md``) is that file's failure."""
+        (``a.txt`` and ``a.md``), or whose result would go through a link, is that file's
+        failure."""
         options = self.options
-        assert options.output_dir is not None
+        assert options.output_dir is not None and self._folder_path is not None
         try:
-            (planned,) = plan_outputs([item], options.output_dir, options.fmt, []).values()
+            (planned,) = plan_folder(
+                [item], options.output_dir, self._folder_path, options.fmt, self._watched
+            ).values()
         except UsageError as exc:
             return SourceError(item.source, exc.message)
         owner = self._taken.setdefault(planned.output, item.source)
@@ -129,5 +152,5 @@ class WatchJob(Job):
                 f"its result would overwrite that of {owner} ({planned.output})",
                 hint="rename one of them",
             )
-        clear_debris({0: planned})
+        _sweep(state.folder, [planned])
         return planned

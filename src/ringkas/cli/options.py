@@ -183,6 +183,12 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="File names to take from folders (repeatable). [default: *.txt *.md *.html *.htm]",
         ),
         click.option(
+            "--follow-links",
+            is_flag=True,
+            help="Follow symbolic links inside folders that lead outside them (by default "
+            "they are skipped, and said so).",
+        ),
+        click.option(
             "--files-from",
             metavar="FILE|-",
             help="Read input paths (or links) from FILE ('-': stdin), one per line.",
@@ -225,20 +231,21 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--output",
             "-o",
-            type=click.Path(dir_okay=False),
+            # Checked by the job (ringkas.outputs.plan), in one line, with the other outputs.
+            type=click.Path(),
             help="Write all results to this file instead of stdout.",
         ),
         click.option(
             "--output-dir",
             "-O",
-            type=click.Path(file_okay=False),
+            type=click.Path(),
             help="Write one result file per input here, mirroring the input folders; "
             "rerunning skips inputs already done. [env RINGKAS_OUTPUT_DIR]",
         ),
         click.option("--force", is_flag=True, help="With --output-dir: redo inputs already done."),
         click.option(
             "--report",
-            type=click.Path(dir_okay=False),
+            type=click.Path(),
             help="Write what happened to every input as JSON to this file.",
         ),
         click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr."),

@@ -42,6 +42,7 @@ def _job_options(options: dict[str, Any], *, summarize: bool) -> JobOptions:
         force=options.pop("force"),
         report=Path(report) if report else None,
         globs=options.pop("globs") or None,
+        follow_links=options.pop("follow_links"),
         files_from=options.pop("files_from"),
         null_separated=options.pop("null_separated"),
         input_format=options.pop("input_format"),

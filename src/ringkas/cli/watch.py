@@ -28,7 +28,7 @@ from ringkas.errors import ExitCode
 @click.option(
     "--output-dir",
     "-O",
-    type=click.Path(file_okay=False),
+    type=click.Path(),  # checked by the job, in one line
     help="Write one result file per article here, mirroring DIR (required; "
     "[env RINGKAS_OUTPUT_DIR]).",
 )
@@ -70,7 +70,7 @@ from ringkas.errors import ExitCode
 @click.option("--force", is_flag=True, help="Redo the articles already done.")
 @click.option(
     "--report",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),  # checked by the job, in one line
     help="Keep what happened to every file as JSON in this file (after every round).",
 )
 @click.option("--explain", is_flag=True, help="Show each summary sentence's source sentence.")

@@ -1,18 +1,25 @@
-"""Find the articles a command names: files, folders walked recursively, path lists, stdin.
+"""Find the articles a command names: files, folders walked recursively, links, path lists,
+stdin.
 
-:func:`discover` expands the command line into :class:`InputItem` s in a deterministic order;
-every input that cannot even be found is a :class:`SourceError` in a second list, and the
-rest goes on.
+:func:`find_inputs` expands the command line into :class:`InputItem` s in a deterministic
+order; every input that cannot even be found is a :class:`SourceError`, and the rest goes on.
+The :class:`Inputs` it returns also knows every folder walked and file taken, so that the
+outputs can be checked never to land on an input, now or on a rerun (:meth:`Inputs.takes`).
+Symbolic links met in a folder are followed when they stay inside the folder being walked;
+one that leads outside is followed only with ``follow_links`` (as ``find -L`` and ``rsync``
+do), else it is listed in :attr:`Inputs.skipped`. Links named on the command line or in a
+path list are always followed.
 """
 
 from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import BinaryIO
@@ -39,6 +46,66 @@ class InputItem:
 
 STDIN_ITEM = InputItem(STDIN, None, None, Path("stdin"))
 
+Identity = tuple[int, int]  # (st_dev, st_ino): the same file or folder by whatever path
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An entry of a walked folder that was deliberately not taken, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Walked:
+    """A folder that was walked: as shown, and its place below the folder argument."""
+
+    shown: str
+    relative: Path
+
+
+@dataclass
+class Inputs:
+    """What :func:`find_inputs` found: the items, the errors, what was skipped on purpose,
+    and every folder walked and file taken (by identity)."""
+
+    items: list[InputItem] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    folders: dict[Identity, Walked] = field(default_factory=dict)
+    files: dict[Identity, str] = field(default_factory=dict)
+    globs: tuple[str, ...] = DEFAULT_GLOBS
+
+    def matches(self, relative: Path) -> bool:
+        """Whether a file at ``relative`` below a folder argument is taken by the globs."""
+        return matches_globs(relative, self.globs)
+
+    def takes(self, path: Path) -> bool:
+        """Whether the same command would read ``path`` as an input, once it exists: it is
+        below a folder that was walked, not hidden, and matches the globs."""
+        missing = [path.name]
+        folder = path.parent
+        while True:
+            try:
+                info = folder.stat()
+                break
+            except FileNotFoundError:
+                if folder.parent == folder:
+                    return False
+                missing.insert(0, folder.name)
+                folder = folder.parent
+            except OSError:
+                return False
+        walked = self.folders.get(identity(info))
+        if walked is None or any(part.startswith(".") for part in missing):
+            return False
+        return self.matches(walked.relative.joinpath(*missing))
+
+
+def identity(info: os.stat_result) -> Identity:
+    return info.st_dev, info.st_ino
+
 
 def url_item(url: str, feed: str | None = None) -> InputItem:
     """A link to read; its result goes to host/path below an output folder."""
@@ -55,7 +122,29 @@ def discover(
     files_from: str | None = None,
     null_separated: bool = False,
     stdin: BinaryIO | None = None,
+    follow_links: bool = False,
 ) -> tuple[list[InputItem], list[InputError]]:
+    """The items and errors of :func:`find_inputs`."""
+    found = find_inputs(
+        paths,
+        globs=globs,
+        files_from=files_from,
+        null_separated=null_separated,
+        stdin=stdin,
+        follow_links=follow_links,
+    )
+    return found.items, found.errors
+
+
+def find_inputs(
+    paths: Sequence[str],
+    *,
+    globs: Sequence[str] | None = None,
+    files_from: str | None = None,
+    null_separated: bool = False,
+    stdin: BinaryIO | None = None,
+    follow_links: bool = False,
+) -> Inputs:
     """Expand the command line's inputs into items to read, and the errors met on the way.
 
     Order is deterministic: command-line order, then the ``files_from`` list; folders are
@@ -63,21 +152,25 @@ def discover(
     matching ``globs`` (case-insensitively; default :data:`DEFAULT_GLOBS`) are taken from
     them. Files named directly are taken whatever their suffix; an http:// or https://
     argument (or list entry) is a link, read when its turn comes. A nonexistent path, an
-    unreadable folder, a broken symbolic link or a symlink loop is an error in the second
-    list, and the rest goes on. ``files_from`` is a file or "-" (stdin) with one path per
-    line, or NUL-separated when ``null_separated``; blank entries are ignored. A file
+    unreadable folder, a broken symbolic link or a symlink loop is an error, and the rest
+    goes on. A symbolic link inside a folder that leads outside the folder being walked is
+    skipped unless ``follow_links``. ``files_from`` is a file or "-" (stdin) with one path
+    per line, or NUL-separated when ``null_separated``; blank entries are ignored. A file
     reached twice (by a folder and by name, or through a symlink) is listed once, and so
     is a link.
     """
     if files_from == STDIN and STDIN in paths:
         raise UsageError("stdin ('-') cannot be both an input and the --files-from list")
-    finder = _Finder(tuple(globs) if globs else DEFAULT_GLOBS)
+    patterns = tuple(globs) if globs else DEFAULT_GLOBS
+    # Folders are walked recursively anyway: "**/*.txt" means "*.txt".
+    found = Inputs(globs=tuple(_strip_prefix(pattern.lower(), "**/") for pattern in patterns))
+    finder = _Finder(found, follow_links)
     for path in paths:
         finder.add(path)
     if files_from is not None:
-        for entry in _read_path_list(files_from, null_separated, stdin, finder.errors):
+        for entry in _read_path_list(files_from, null_separated, stdin, found.errors):
             if entry == STDIN:
-                finder.errors.append(
+                found.errors.append(
                     SourceError(
                         f"--files-from {files_from}",
                         "lists '-'; name stdin on the command line, not in the list",
@@ -85,49 +178,48 @@ def discover(
                 )
             else:
                 finder.add(entry)
-    return finder.items, finder.errors
+    return found
 
 
 class _Finder:
-    """Collects items and errors; remembers files and folders already reached."""
+    """Fills an :class:`Inputs`; remembers files and folders already reached."""
 
-    def __init__(self, globs: Sequence[str]) -> None:
-        # Folders are walked recursively anyway: "**/*.txt" means "*.txt".
-        self.globs = [_strip_prefix(pattern.lower(), "**/") for pattern in globs]
-        self.items: list[InputItem] = []
-        self.errors: list[InputError] = []
-        self._files: set[tuple[int, int]] = set()
-        self._folders: set[tuple[int, int]] = set()
+    def __init__(self, found: Inputs, follow_links: bool) -> None:
+        self.found = found
+        self.follow_links = follow_links
         self._urls: set[str] = set()
         self._stdin = False
 
     def add(self, given: str) -> None:
+        found = self.found
         if is_url(given):
             if given not in self._urls:
                 self._urls.add(given)
-                self.items.append(url_item(given))
+                found.items.append(url_item(given))
             return
         if given == STDIN:
             if not self._stdin:
                 self._stdin = True
-                self.items.append(STDIN_ITEM)
+                found.items.append(STDIN_ITEM)
             return
         if not given:
-            self.errors.append(SourceError("''", "an empty path"))
+            found.errors.append(SourceError("''", "an empty path"))
             return
         path = Path(given)
+        shown = readable(given)
         try:
             info = path.stat()
         except OSError as exc:
-            self.errors.append(SourceError(given, missing_reason(path, exc)))
+            found.errors.append(SourceError(shown, missing_reason(path, exc)))
             return
         if stat.S_ISDIR(info.st_mode):
-            folder = _identity(info)
-            if folder not in self._folders:  # else: already walked, its files are listed
-                self._folders.add(folder)
-                self._walk(given, path, Path(), path, (folder,))
+            folder = identity(info)
+            if folder not in found.folders:  # else: already walked, its files are listed
+                found.folders[folder] = Walked(shown, Path())
+                inside = os.path.realpath(path)
+                self._walk(shown, path, Path(), path, (folder,), inside)
         else:
-            self._add_file(InputItem(given, path, None, Path(path.name)), info)
+            self._add_file(InputItem(shown, path, None, Path(path.name)), info)
 
     def _walk(
         self,
@@ -135,14 +227,16 @@ class _Finder:
         root: Path,
         relative: Path,
         folder: Path,
-        ancestors: tuple[tuple[int, int], ...],
+        ancestors: tuple[Identity, ...],
+        inside: str,
     ) -> None:
+        found = self.found
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as exc:
             reason = os_reason(exc)
-            self.errors.append(
+            found.errors.append(
                 SourceError(_shown(given, relative), f"cannot read folder: {reason}")
             )
             return
@@ -153,33 +247,62 @@ class _Finder:
             try:
                 info = entry.stat()  # follows symbolic links
             except OSError as exc:
-                if entry.is_symlink() and self._matches(below):
+                if entry.is_symlink() and found.matches(below):
                     reason = missing_reason(folder / entry.name, exc)
-                    self.errors.append(SourceError(_shown(given, below), reason))
+                    found.errors.append(SourceError(_shown(given, below), reason))
                 continue
-            if stat.S_ISDIR(info.st_mode):
-                identity = _identity(info)
-                if identity in ancestors:
-                    self.errors.append(
+            is_folder = stat.S_ISDIR(info.st_mode)
+            if (
+                entry.is_symlink()
+                and not self.follow_links
+                and (is_folder or found.matches(below))
+                and not _within(os.path.realpath(folder / entry.name), inside)
+            ):
+                what = "folder" if is_folder else "file"
+                found.skipped.append(
+                    Skipped(
+                        _shown(given, below),
+                        f"a symbolic link to a {what} outside {given}, not followed "
+                        "(--follow-links follows it)",
+                    )
+                )
+                continue
+            if is_folder:
+                key = identity(info)
+                if key in ancestors:
+                    found.errors.append(
                         SourceError(
                             _shown(given, below),
                             "symbolic link loop: it leads back to a folder above it; skipped",
                         )
                     )
-                elif identity not in self._folders:
-                    self._folders.add(identity)
-                    self._walk(given, root, below, folder / entry.name, (*ancestors, identity))
-            elif self._matches(below):
-                self._add_file(InputItem(_shown(given, below), root / below, root, below), info)
-
-    def _matches(self, relative: Path) -> bool:
-        return matches_globs(relative, self.globs)
+                elif key not in found.folders:
+                    found.folders[key] = Walked(_shown(given, below), below)
+                    self._walk(given, root, below, folder / entry.name, (*ancestors, key), inside)
+            elif found.matches(below):
+                item = InputItem(_shown(given, below), root / below, root, below)
+                self._add_file(item, info)
 
     def _add_file(self, item: InputItem, info: os.stat_result) -> None:
-        identity = _identity(info)
-        if identity not in self._files:
-            self._files.add(identity)
-            self.items.append(item)
+        key = identity(info)
+        if key not in self.found.files:
+            self.found.files[key] = item.source
+            self.found.items.append(item)
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def readable(name: str) -> str:
+    """A path as text that can be written anywhere: bytes that are not UTF-8 (which Python
+    keeps as surrogate escapes) are shown as ``\\xNN``."""
+    if not _SURROGATES.search(name):
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def glob_matcher(globs: Sequence[str] | None = None) -> Callable[[Path], bool]:
@@ -199,13 +322,9 @@ def _strip_prefix(text: str, prefix: str) -> str:
     return text
 
 
-def _identity(info: os.stat_result) -> tuple[int, int]:
-    return info.st_dev, info.st_ino
-
-
 def _shown(given: str, relative: Path) -> str:
     """How a file found below a folder argument is shown: "news/2024/a.txt"."""
-    return str(Path(given) / relative) if relative.parts else given
+    return readable(str(Path(given) / relative)) if relative.parts else given
 
 
 def _read_path_list(

@@ -1,0 +1,363 @@
+"""Where every output of a job goes, decided and checked before any work starts.
+
+:func:`plan_outputs` is the one place that looks at ``-o``, ``--report`` and
+``--output-dir`` together with the inputs found. It refuses (a :class:`UsageError`, exit 2,
+one line) anything that could end with a result on top of an input or somewhere the user
+did not mean: an output that is an input (however it was found) or that the same command
+would read as one on a rerun; an output folder inside an input folder (also through a link,
+or a folder from ``--files-from``); a result that would replace another input; outputs that
+are each other or the ``--files-from`` list; a path under a regular file, a folder where a
+file must go, a read-only filesystem; a symbolic link or a file in the way inside the output
+folder, and a resume state that is not a regular file or far too big. Nothing is created
+here; the writers (:mod:`ringkas.outputs.files`) check again as they write.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ringkas.errors import UsageError
+from ringkas.outputs.files import os_reason
+from ringkas.outputs.state import STATE_FILE, STATE_LIMIT, size_text
+from ringkas.sources.discover import readable
+
+if TYPE_CHECKING:
+    from ringkas.sources import InputItem, Inputs
+
+SUFFIXES = {"text": ".txt", "markdown": ".md", "json": ".json"}
+
+
+@dataclass(frozen=True)
+class Planned:
+    """Where one input's result goes in an output folder."""
+
+    output: Path  # the --output-dir given, then ``relative``
+    relative: str  # below the output folder, with "/" (the key in the resume state)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(self.relative.split("/"))
+
+    @property
+    def shown(self) -> str:
+        """The output path as text that can go anywhere (a name that is not UTF-8 escaped)."""
+        return readable(str(self.output))
+
+
+@dataclass(frozen=True)
+class FileTarget:
+    """Where ``-o`` or ``--report`` writes: a file replaced atomically, or a stream.
+
+    ``kind`` is "file" (``path`` is the real file, links resolved, replaced atomically, so
+    a link to it stays a link), "stdout" or "stderr" (the path is this process's own
+    stream, like ``/dev/stdout``), or "device" (a named pipe, a terminal, ``/dev/null``:
+    written in place).
+    """
+
+    shown: Path
+    path: Path
+    kind: str = "file"
+
+
+@dataclass
+class OutputPlan:
+    """Every output of a job, checked."""
+
+    file: FileTarget | None = None
+    report: FileTarget | None = None
+    folder: Path | None = None  # the output folder as given
+    folder_path: Path | None = None  # the same, links resolved
+    targets: dict[int, Planned] = field(default_factory=dict)  # by input position
+
+
+def _identity_of(path: Path | str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _std_stream(info: os.stat_result) -> str | None:
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        try:
+            stream = os.fstat(fd)
+        except OSError:
+            continue
+        if (stream.st_dev, stream.st_ino) == (info.st_dev, info.st_ino):
+            return name
+    return None
+
+
+def _check_writable(folder: Path, what: str, shown: Path) -> None:
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        read_only = False
+    if read_only:
+        raise UsageError(f"{what} {shown} is on a read-only filesystem")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{what} {shown}: permission denied to write in {folder}")
+
+
+def _existing_ancestor(path: Path, what: str, shown: Path) -> Path:
+    """The nearest folder above ``path`` that exists; refused when a file is in the way."""
+    above = path.parent
+    while True:
+        try:
+            info = os.stat(above)
+        except FileNotFoundError:
+            if above.parent == above:
+                raise UsageError(f"{what} {shown}: no folder above it exists") from None
+            above = above.parent
+            continue
+        except NotADirectoryError:
+            above = above.parent  # a file further up: found below
+            continue
+        except OSError as exc:
+            raise UsageError(f"{what} {shown} cannot be used: {os_reason(exc)}") from exc
+        if not stat.S_ISDIR(info.st_mode):
+            raise UsageError(
+                f"{what} {shown} is under {above}, which is a file, not a folder",
+                hint="choose a path in a folder",
+            )
+        return above
+
+
+def check_file_target(path: Path, what: str) -> FileTarget:
+    """Where ``-o``/``--report`` PATH writes, or a UsageError saying why it cannot."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        real = Path(os.path.realpath(path))
+        if os.path.islink(path) and not real.parent.is_dir():
+            # As a shell redirection would, a link is written through to the file it names;
+            # but no folder is made at the far end of a link.
+            raise UsageError(
+                f"{what} {path} is a symbolic link to {os.readlink(path)}, whose folder "
+                "does not exist",
+                hint="write to the file it should point to, or remove the link",
+            ) from None
+        _check_writable(_existing_ancestor(real, what, path), what, path)
+        return FileTarget(path, real)
+    except NotADirectoryError:
+        real = Path(os.path.realpath(path))
+        _existing_ancestor(real, what, path)  # raises: a file is in the way
+        raise UsageError(f"{what} {path} cannot be used: a file is in the way") from None
+    except OSError as exc:
+        raise UsageError(f"{what} {path} cannot be used: {os_reason(exc)}") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{what} {path} is a folder", hint="give a file name")
+    stream = _std_stream(info)
+    if stream is not None:
+        return FileTarget(path, path, stream)
+    if not stat.S_ISREG(info.st_mode):
+        return FileTarget(path, path, "device")
+    real = Path(os.path.realpath(path))
+    _check_writable(real.parent, what, path)
+    return FileTarget(path, real)
+
+
+def check_folder_target(path: Path, what: str = "the output folder") -> Path:
+    """The real path of the output folder, or a UsageError saying why it cannot be one."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise UsageError(
+                f"{what} {path} is a symbolic link to {os.readlink(path)}, which does not exist"
+            ) from None
+        real = Path(os.path.realpath(path))
+        _check_writable(_existing_ancestor(real, what, path), what, path)
+        return real
+    except NotADirectoryError:
+        real = Path(os.path.realpath(path))
+        _existing_ancestor(real, what, path)
+        raise UsageError(f"{what} {path} cannot be used: a file is in the way") from None
+    except OSError as exc:
+        raise UsageError(f"{what} {path} cannot be used: {os_reason(exc)}") from exc
+    if not stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{what} {path} is a file, not a folder")
+    _check_writable(path, what, path)
+    return Path(os.path.realpath(path))
+
+
+def _same(a: FileTarget, b: FileTarget) -> bool:
+    if a.kind == "file" and b.kind == "file":
+        return a.path == b.path
+    return a.kind == b.kind and (a.kind != "device" or _identity_of(a.path) == _identity_of(b.path))
+
+
+def _not_an_input(target: FileTarget, what: str, inputs: Inputs, lists: list[Path]) -> None:
+    if target.kind != "file":
+        return
+    found = _identity_of(target.path)
+    if found is not None and found in inputs.files:
+        raise UsageError(
+            f"{what} {target.shown} is also an input", hint="choose a file that is not an article"
+        )
+    if inputs.takes(target.path):
+        raise UsageError(
+            f"{what} {target.shown} is in an input folder and would be read as an input on "
+            "the next run",
+            hint="choose a place outside the input folders, or another file name",
+        )
+    for listed in lists:
+        if target.path == Path(os.path.realpath(listed)) or (
+            found is not None and found == _identity_of(listed)
+        ):
+            raise UsageError(f"{what} {target.shown} is the --files-from list")
+
+
+def _folder_not_in_inputs(folder: Path, real: Path, inputs: Inputs) -> None:
+    for above in (real, *real.parents):
+        walked = inputs.folders.get(_identity_of(above) or (-1, -1))
+        if walked is not None:
+            raise UsageError(
+                f"the output folder {folder} is inside the input folder {walked.shown}",
+                hint="choose an output folder outside the articles",
+            )
+
+
+class _Tree:
+    """What already exists inside the output folder, looked at without following links."""
+
+    def __init__(self, shown: Path, real: Path) -> None:
+        self.shown = shown
+        self.real = real
+        self._seen: dict[tuple[str, ...], str | None] = {}
+
+    def kind(self, parts: tuple[str, ...]) -> str | None:
+        if parts not in self._seen:
+            try:
+                info = os.lstat(self.real.joinpath(*parts))
+            except (FileNotFoundError, NotADirectoryError):
+                self._seen[parts] = None
+            else:
+                mode = info.st_mode
+                self._seen[parts] = (
+                    "link"
+                    if stat.S_ISLNK(mode)
+                    else "folder"
+                    if stat.S_ISDIR(mode)
+                    else "file"
+                    if stat.S_ISREG(mode)
+                    else "other"
+                )
+        return self._seen[parts]
+
+    def check(self, parts: tuple[str, ...]) -> None:
+        """Every existing folder on the way is a real folder; the file, if any, a file."""
+        for depth in range(1, len(parts) + 1):
+            kind = self.kind(parts[:depth])
+            if kind is None:
+                return
+            shown = self.shown.joinpath(*parts[:depth])
+            if kind == "link":
+                raise UsageError(
+                    f"{shown} is a symbolic link; ringkas writes nothing through links inside "
+                    "the output folder",
+                    hint="remove the link, or choose another output folder",
+                )
+            last = depth == len(parts)
+            if not last and kind != "folder":
+                raise UsageError(f"{shown} is a file, where the output folder needs a folder")
+            if last and kind == "folder":
+                raise UsageError(f"{shown} is a folder, where a result file must go")
+            if last and kind == "other":
+                raise UsageError(f"{shown} is not a regular file, where a result file must go")
+
+
+def _check_state(tree: _Tree) -> None:
+    kind = tree.kind((STATE_FILE,))
+    shown = tree.shown / STATE_FILE
+    if kind == "link":
+        raise UsageError(
+            f"the resume state {shown} is a symbolic link; ringkas writes nothing through links",
+            hint="remove the link",
+        )
+    if kind not in (None, "file"):
+        what = "a folder" if kind == "folder" else "not a regular file"
+        raise UsageError(f"the resume state {shown} is {what}", hint="move it away, then run again")
+    if kind == "file":
+        size = os.lstat(tree.real / STATE_FILE).st_size
+        if size > STATE_LIMIT:
+            raise UsageError(
+                f"the resume state {shown} is {size_text(size)}, more than ringkas writes "
+                f"({size_text(STATE_LIMIT)} at most)",
+                hint="move it away to start the job afresh",
+            )
+
+
+def plan_folder(
+    items: list[InputItem], folder: Path, real: Path, fmt: str, inputs: Inputs
+) -> dict[int, Planned]:
+    """Map each input (by position) to its result file in the output folder."""
+    _folder_not_in_inputs(folder, real, inputs)
+    tree = _Tree(folder, real)
+    _check_state(tree)
+    suffix = SUFFIXES[fmt]
+    plan: dict[int, Planned] = {}
+    taken: dict[str, str] = {}
+    for index, item in enumerate(items):
+        relative = item.relative.with_suffix(suffix).as_posix()
+        planned = Planned(folder / relative, relative)
+        if relative in taken:
+            raise UsageError(
+                f"{taken[relative]} and {item.source} would both be written to {planned.shown}",
+                hint="rename one of them or run them separately",
+            )
+        taken[relative] = item.source
+        tree.check(planned.parts)
+        found = _identity_of(real / relative)
+        if found is not None and found in inputs.files:
+            raise UsageError(
+                f"the result of {item.source} would overwrite the input {planned.shown}",
+                hint="choose an output folder that holds no articles",
+            )
+        if inputs.takes(real / relative):
+            raise UsageError(
+                f"the result of {item.source}, {planned.shown}, would be in an input folder "
+                "and read as an input on the next run",
+                hint="choose an output folder that holds no articles",
+            )
+        plan[index] = planned
+    return plan
+
+
+def plan_outputs(
+    items: list[InputItem],
+    inputs: Inputs,
+    *,
+    fmt: str,
+    output: Path | None = None,
+    report: Path | None = None,
+    output_dir: Path | None = None,
+    lists: list[Path] | None = None,
+) -> OutputPlan:
+    """Check every output location against the others and the inputs; see the module."""
+    lists = lists or []
+    plan = OutputPlan()
+    if output is not None:
+        plan.file = check_file_target(output, "the output file")
+        _not_an_input(plan.file, "the output file", inputs, lists)
+    if report is not None:
+        plan.report = check_file_target(report, "the report file")
+        _not_an_input(plan.report, "the report file", inputs, lists)
+        if plan.file is not None and _same(plan.file, plan.report):
+            raise UsageError("--output and --report name the same file")
+    if output_dir is not None:
+        plan.folder = output_dir
+        plan.folder_path = check_folder_target(output_dir)
+        plan.targets = plan_folder(items, output_dir, plan.folder_path, fmt, inputs)
+        if plan.report is not None and plan.report.kind == "file":
+            written = {plan.folder_path / p.relative for p in plan.targets.values()}
+            if plan.report.path in written | {plan.folder_path / STATE_FILE}:
+                raise UsageError(
+                    f"the report file {report} is one of the files written in {output_dir}"
+                )
+    return plan

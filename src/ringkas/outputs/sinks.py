@@ -1,0 +1,262 @@
+"""Where results go as they come: a stream (stdout), one file, or a folder mirroring the
+inputs. Every file is written through :mod:`ringkas.outputs.files`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import IO, Any, Protocol
+
+from ringkas.errors import RingkasError
+from ringkas.export import render
+from ringkas.outputs.files import Folder, NotARealFolder, OutputError, Temp, os_reason
+from ringkas.outputs.plan import FileTarget, Planned
+from ringkas.outputs.state import StateLog
+from ringkas.result import Result
+
+
+def error_record(source: str, error: RingkasError, record_id: Any = None) -> dict[str, Any]:
+    """A failed input as a JSON Lines record, so a pipeline sees which inputs failed."""
+    record: dict[str, Any] = {"schema_version": 1, "source": source}
+    if record_id is not None:
+        record["id"] = record_id
+    record["error"] = {"code": error.exit_code.name.lower(), "message": error.one_line()}
+    return record
+
+
+class Sink(Protocol):
+    """Receives results (and failures) in input order."""
+
+    def result(self, result: Result, key: Any) -> str | None:
+        """Write one result; returns where it went, when that is a file of its own. Raises
+        :class:`OutputError` when it cannot be written."""
+        ...
+
+    def failure(self, source: str, error: RingkasError, record_id: Any = None) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class StreamSink:
+    """Results on a text stream, in the chosen format; a JSON list is closed even when the
+    run is interrupted, so what was written is always valid."""
+
+    def __init__(
+        self, stream: IO[str], fmt: str, *, many: bool, console: Any = None, explain: bool = False
+    ) -> None:
+        self.stream = stream
+        self.fmt = fmt
+        self.many = many
+        self.console = console  # a rich Console for panels on a terminal
+        self.explain = explain
+        self.count = 0
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+    def result(self, result: Result, key: Any) -> str | None:
+        if self.console is not None:
+            from ringkas.render import result_panel
+
+            self.console.print(result_panel(result, explain=self.explain))
+        elif self.fmt == "jsonl":
+            self._write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        elif self.fmt == "json" and self.many:
+            body = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+            self._write(("[\n" if self.count == 0 else ",\n") + _indent(body))
+        elif self.fmt == "markdown" and self.many and self.count:
+            self._write("\n---\n\n" + render([result], self.fmt, explain=self.explain))
+        elif self.fmt == "text" and self.many:
+            self._write(f"{'' if self.count == 0 else chr(10)}==> {result.source} <==\n")
+            self._write(render([result], self.fmt, explain=self.explain))
+        else:
+            self._write(render([result], self.fmt, explain=self.explain))
+        self.count += 1
+        return None
+
+    def failure(self, source: str, error: RingkasError, record_id: Any = None) -> None:
+        if self.fmt == "jsonl":
+            record = error_record(source, error, record_id)
+            self._write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        if self.fmt == "json" and self.many and self.console is None:
+            self._write("[]\n" if self.count == 0 else "\n]\n")
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+class FileSink(StreamSink):
+    """All results in one file (``-o``): written to a temporary file beside it and renamed
+    at the end; or, for a stream or device (``-o /dev/stdout``, a named pipe), in place.
+
+    A write that fails (a full disk) makes every later result fail with the same reason,
+    and nothing is renamed: the file is whole or not there.
+    """
+
+    def __init__(self, target: FileTarget, fmt: str, *, many: bool, explain: bool = False) -> None:
+        self.target = target
+        self.folder: Folder | None = None
+        self.temp: Temp | None = None
+        self.broken: OutputError | None = None
+        stream: IO[str]
+        try:
+            if target.kind == "file":
+                self.folder = Folder.open(target.path.parent)
+                self.temp = self.folder.create_temp()
+                stream = os.fdopen(os.dup(self.temp.fd), "w", encoding="utf-8", newline="\n")
+            else:
+                stream = _open_stream(target)
+        except OSError as exc:
+            self._finish()
+            raise self._error(exc) from exc
+        super().__init__(stream, fmt, many=many, explain=explain)
+
+    def _error(self, exc: BaseException) -> OutputError:
+        return OutputError(_cannot_write(self.target, exc), source=str(self.target.shown))
+
+    def _write(self, text: str) -> None:
+        if self.broken is not None:
+            raise self.broken
+        try:
+            super()._write(text)
+        except (OSError, UnicodeEncodeError) as exc:
+            self.broken = self._error(exc)
+            raise self.broken from exc
+
+    def close(self) -> None:
+        """Finish the file (close a JSON list) and put it in place; raises OutputError
+        when it cannot be written whole."""
+        try:
+            if self.broken is None:
+                super().close()
+        except OutputError:
+            pass  # self.broken tells
+        finally:
+            if self.target.kind not in ("stdout", "stderr"):  # the process's own stay open
+                try:
+                    self.stream.close()
+                except OSError as exc:
+                    self.broken = self.broken or self._error(exc)
+            self._finish()
+        if self.broken is not None:
+            raise self.broken
+
+    def _finish(self) -> None:
+        folder, temp = self.folder, self.temp
+        self.folder = self.temp = None
+        if folder is None:
+            return
+        try:
+            if temp is not None and self.broken is None and (self.count or self.many):
+                folder.commit(temp, self.target.path.name)
+            elif temp is not None:  # nothing to write, or not writable whole: leave no file
+                folder.discard(temp)
+        except OSError as exc:
+            if temp is not None:
+                folder.discard(temp)
+            self.broken = self.broken or self._error(exc)
+        finally:
+            folder.close()
+
+
+def _open_stream(target: FileTarget) -> IO[str]:
+    """The stream a target that is not a plain file writes to."""
+    if target.kind == "stdout":
+        return sys.stdout
+    if target.kind == "stderr":
+        return sys.stderr
+    descriptor = os.open(target.path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    return os.fdopen(descriptor, "w", encoding="utf-8", newline="\n")
+
+
+def _cannot_write(target: FileTarget, exc: BaseException) -> str:
+    if isinstance(exc, UnicodeEncodeError):
+        return f"cannot write {target.shown}: the text cannot be written as UTF-8"
+    if isinstance(exc, OSError):
+        return f"cannot write {target.shown}: {os_reason(exc)}"
+    return f"cannot write {target.shown}: {exc}"
+
+
+def write_file(target: FileTarget, text: str) -> None:
+    """Write a whole file (the report) to ``target``: atomically when it is a plain file.
+    Raises :class:`OutputError`."""
+    try:
+        data = text.encode("utf-8")
+        if target.kind == "file":
+            with Folder.open(target.path.parent) as folder:
+                folder.write(target.path.name, data)
+            return
+        stream = _open_stream(target)
+        stream.write(text)
+        stream.flush()
+        if target.kind == "device":
+            stream.close()
+    except (OSError, UnicodeEncodeError) as exc:
+        raise OutputError(_cannot_write(target, exc), source=str(target.shown)) from exc
+
+
+class FolderSink:
+    """One file per result in the output folder, written atomically, logged for resume."""
+
+    def __init__(
+        self,
+        root: Folder,
+        fmt: str,
+        state: StateLog,
+        settings_hash: str,
+        *,
+        explain: bool = False,
+    ) -> None:
+        self.root = root
+        self.fmt = fmt
+        self.state = state
+        self.settings_hash = settings_hash
+        self.explain = explain
+
+    def result(self, result: Result, key: Any) -> str | None:
+        planned, source, input_hash = key
+        self._write(planned, source, render([result], self.fmt, explain=self.explain), input_hash)
+        return planned.shown
+
+    def _write(self, planned: Planned, source: str, text: str, input_hash: str) -> None:
+        *folders, name = planned.parts
+        try:
+            data = text.encode("utf-8")
+            with self.root.below(folders, create=True) as folder:
+                folder.write(name, data)
+        except NotARealFolder as exc:
+            message = f"{source}: cannot write {planned.shown}: {exc}"
+            raise OutputError(message, source=source) from exc
+        except IsADirectoryError as exc:
+            raise OutputError(
+                f"{source}: cannot write {planned.shown}: it is a folder now", source=source
+            ) from exc
+        except OSError as exc:
+            raise OutputError(
+                f"{source}: cannot write {planned.shown}: {os_reason(exc)}", source=source
+            ) from exc
+        except UnicodeEncodeError as exc:
+            raise OutputError(
+                f"{source}: cannot write {planned.shown}: the text cannot be written as UTF-8",
+                source=source,
+            ) from exc
+        try:
+            self.state.record(planned.relative, source, input_hash, self.settings_hash, data)
+        except OSError as exc:
+            raise OutputError(
+                f"{source}: {planned.shown} was written, but the resume state could not "
+                f"record it ({os_reason(exc)}); a rerun will do it again",
+                source=source,
+            ) from exc
+
+    def failure(self, source: str, error: RingkasError, record_id: Any = None) -> None:
+        pass
+
+    def close(self) -> None:
+        self.state.close()
+        self.root.close()
