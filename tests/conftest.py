@@ -27,6 +27,9 @@ SEED = REPO / "examples" / "articles" / "maluku-kumkm.txt"
 NONET = Path(__file__).resolve().parent / "nonet"
 NETWORK_MARKER = "RINGKAS-TEST: network access attempted"
 
+# The Hub stand-in's fixtures (hub, hub_models, hub_repos).
+pytest_plugins = ["hub_fixtures"]
+
 _attempts: list[str] = []
 
 
