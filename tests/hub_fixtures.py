@@ -24,8 +24,11 @@ def hub_repos(hub_models: dict[str, Path]) -> list[Repo]:
 
 
 @pytest.fixture
-def hub(hub_repos: list[Repo], monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
-    """A Hub on 127.0.0.1 serving the default models, selected with HF_ENDPOINT (online).
+def hub(
+    hub_repos: list[Repo], monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[HubServer]:
+    """A Hub on 127.0.0.1 serving the default models, selected with HF_ENDPOINT (online), and
+    an empty ringkas cache: each test is somebody's first run.
 
     In this process, ``huggingface_hub`` read HF_ENDPOINT and HF_HUB_OFFLINE when it was first
     imported (the suite runs offline), so what it derived from them is set here as the
@@ -34,6 +37,7 @@ def hub(hub_repos: list[Repo], monkeypatch: pytest.MonkeyPatch) -> Iterator[HubS
     import huggingface_hub.constants
 
     server = HubServer([repo.copy() for repo in hub_repos]).start()
+    monkeypatch.setenv("RINGKAS_CACHE_DIR", str(tmp_path_factory.mktemp("first-run-cache")))
     monkeypatch.setenv("HF_ENDPOINT", server.url)
     monkeypatch.setenv("HF_HUB_DISABLE_XET", "1")
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)

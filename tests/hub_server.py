@@ -165,6 +165,7 @@ class Faults:
         self._lock = threading.Lock()
         self._cuts: dict[str, tuple[float, bool, _Countdown]] = {}
         self._slow: dict[str, float] = {}
+        self.corrupted: set[str] = set()
         self._errors: list[tuple[str, int, _Countdown]] = []
         self.hidden_repos: set[str] = set()
         self.hidden_revisions: set[tuple[str, str]] = set()
@@ -180,6 +181,10 @@ class Faults:
         """Send the file at this rate."""
         with self._lock:
             self._slow[file] = bytes_per_second
+
+    def corrupt(self, file: str) -> None:
+        """Serve the file with one byte changed (its size and listed hashes stay the same)."""
+        self.corrupted.add(file)
 
     def fail(self, path_part: str, *, status: int = 500, times: int | None = None) -> None:
         """Answer ``status`` to requests whose path contains ``path_part`` (URL-decoded)."""
@@ -199,6 +204,7 @@ class Faults:
             self._cuts.clear()
             self._slow.clear()
             self._errors.clear()
+        self.corrupted.clear()
         self.hidden_repos.clear()
         self.hidden_revisions.clear()
 
@@ -609,6 +615,8 @@ class HubServer:
         self, handler: _Handler, record: Request, path: str, data: bytes, headers: dict[str, str]
     ) -> None:
         """Serve ``data`` honouring ``Range: bytes=a-[b]``, with this file's faults."""
+        if path in self.faults.corrupted and data:
+            data = data[:-1] + bytes([data[-1] ^ 0xFF])
         start, end = 0, len(data)
         status = 200
         headers = {**headers, "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream"}
@@ -638,18 +646,17 @@ class HubServer:
         step = 1024 if rate else 16 * 1024
         position = start
         while position < end:
-            stop = min(end, position + step)
-            if cut is not None and position < cut <= stop:
-                stop = cut
-            sent = stop - position
-            if sent > 0:
-                handler.wfile.write(data[position:stop])
-                record.sent += sent
-                position = stop
             if cut is not None and position >= cut:
                 record.dropped = True
                 handler.drop(reset=reset)
                 return
+            stop = min(end, position + step)
+            if cut is not None and position < cut <= stop:
+                stop = cut
+            sent = stop - position
+            handler.wfile.write(data[position:stop])
+            record.sent += sent
+            position = stop
             if rate:
                 handler.wfile.flush()
                 time.sleep(sent / rate)
