@@ -107,6 +107,19 @@ def _user_agent(value: Any) -> str:
     return text
 
 
+_YES = ("1", "true", "yes", "on")
+_NO = ("0", "false", "no", "off")
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _YES or text in _NO:
+        return text in _YES
+    raise ValueError("must be true or false")
+
+
 def _path(value: Any) -> str:
     return str(Path(_text(value)).expanduser())
 
@@ -138,6 +151,9 @@ KEYS: dict[str, Key] = {
     "user_agent": Key(_user_agent, None, "User-Agent for links and feeds (none: ringkas/VERSION)"),
     "timeout": Key(_seconds, 20.0, "seconds to wait for a web server to connect or send"),
     "retries": Key(_retries, 2, "retries of a link after a 429 or 5xx answer or a lost connection"),
+    "safetensors_only": Key(
+        _flag, False, "never convert pickled weights of a model without safetensors"
+    ),
 }
 
 

@@ -33,6 +33,9 @@ class Settings:
     style: str | None = None  # a prompt template's name or file (instruction models)
     beam_size: int = DEFAULT_BEAM
     clean: bool = True
+    # A Hub model without safetensors weights is refused instead of having its pickled
+    # weights converted once with PyTorch's safe loader.
+    safetensors_only: bool = False
     # Benchmarks only: (translation tokens per source token, summary tokens), forced exactly,
     # so that random-weight models do the work real ones would.
     forced_lengths: tuple[float, int] | None = None

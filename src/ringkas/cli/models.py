@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ringkas.cli.options import RingkasGroup, echo_note
+from ringkas.cli.options import ModelNotes, RingkasGroup
 from ringkas.errors import InputError, ModelUnavailableError
 
 
@@ -27,22 +27,28 @@ def models() -> None:
 
 
 def _pull(name: str, *, update: bool) -> None:
+    from ringkas.config import resolve
     from ringkas.models import store
     from ringkas.models.hub import parse_model_spec
 
     spec = parse_model_spec(name)
-    stored = store.ensure(spec, update=update, report=echo_note)
+    allow_pickle = not resolve({}).values["safetensors_only"]
+    stored = store.ensure(spec, update=update, allow_pickle=allow_pickle, report=ModelNotes())
     click.echo(f"{stored.name}\t{stored.path}\t{_size(stored.size_bytes)}")
 
 
 @models.command()
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 def pull(names: tuple[str, ...]) -> None:
-    """Download NAME (default: the default translator and summarizer) from the Hugging Face
-    Hub (safetensors only), convert it for CTranslate2 and keep it in the ringkas cache.
+    """Download NAME[@REVISION] (default: the default translator and summarizer) from the
+    Hugging Face Hub, convert it for CTranslate2 and keep both in the ringkas cache.
 
-    Prints the name, the converted folder and its size. Pulling again checks the Hub for a
-    newer commit of the same revision.
+    A known model's pinned revision is used if it exists and has safetensors weights, else
+    main if it has them, else the newest pull request that has them (the choice is said on
+    stderr and shown by `ringkas models list`). A model with no safetensors anywhere has its
+    pickled weights converted once with PyTorch's safe loader, unless safetensors_only is
+    set. Downloads resume where they stopped. Prints the name, the converted folder and its
+    size. Pulling again checks the Hub for a newer commit.
     """
     from ringkas.models.registry import DEFAULT_SUMMARIZER, DEFAULT_TRANSLATOR
 
@@ -77,7 +83,9 @@ def list_(as_json: bool) -> None:
         rows.append(
             {
                 "name": info.name,
-                "revision": info.revision,
+                "revision": (stored.revision if stored else None) or info.revision,
+                "pinned": info.revision,
+                "commit": stored.info.get("source", {}).get("commit") if stored else None,
                 "role": f"default {role.get(info.name, info.task)}",
                 "license": info.license,
                 "download_mb": info.download_mb,
@@ -94,6 +102,8 @@ def list_(as_json: bool) -> None:
                 {
                     "name": stored.name,
                     "revision": stored.revision,
+                    "pinned": None,
+                    "commit": stored.info.get("source", {}).get("commit"),
                     "role": "",
                     "license": "",
                     "download_mb": None,
@@ -111,14 +121,14 @@ def list_(as_json: bool) -> None:
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
-    headers = ("name", "role", "license", "status")
+    headers = ("name", "revision", "role", "license", "status")
 
     def status(row: dict[str, Any]) -> str:
         if row["cached"]:
             return f"cached, {_size(row['size_bytes'])}"
         return f"not downloaded (~{row['download_mb']} MB)"
 
-    table = [(r["name"], r["role"], r["license"], status(r)) for r in rows]
+    table = [(r["name"], r["revision"] or "", r["role"], r["license"], status(r)) for r in rows]
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.table import Table
@@ -149,11 +159,15 @@ def path(name: str) -> None:
 @models.command()
 @click.argument("name")
 def rm(name: str) -> None:
-    """Remove NAME's converted model from the ringkas cache (the Hugging Face download, if
-    any, stays in its own cache)."""
-    from ringkas.models import store
+    """Remove NAME's converted model from the ringkas cache, and for a Hub model its
+    downloaded files too."""
+    from ringkas.models import download, store
+    from ringkas.models.hub import parse_model_spec
 
     removed = store.remove(name)
+    spec = parse_model_spec(name)
+    if spec.folder is None:
+        removed += download.remove(spec.name)
     if not removed:
         raise InputError(f"no model named {name!r} in the cache", hint="see `ringkas models list`")
     for item in removed:

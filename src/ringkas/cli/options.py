@@ -33,6 +33,19 @@ def echo_note(message: str) -> None:
     click.echo(f"ringkas: {message}", err=True)
 
 
+class ModelNotes:
+    """What fetching and converting models tell the user on stderr: one-line notes, and a
+    progress bar for each downloaded file (``transfer``)."""
+
+    def __call__(self, message: str) -> None:
+        echo_note(message)
+
+    def transfer(self, label: str, total: int, done: int) -> Any:
+        from ringkas.progress import FileTransfer
+
+        return FileTransfer(label, total, done, note=echo_note)
+
+
 class RingkasGroup(click.Group):
     """Turns library errors into one line on stderr and a documented exit code (for the
     main command and for every group, which also run on their own in tests)."""
@@ -374,6 +387,7 @@ def resolve_settings(options: dict[str, Any]) -> Settings:
         style=values["style"],
         length=values["length"],
         clean=not options.pop("no_clean", False),
+        safetensors_only=values["safetensors_only"],
         forced_lengths=options.pop("forced_lengths", None),
     )
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ringkas.cli.options import (
+    ModelNotes,
     echo_error,
     echo_note,
     echo_warning,
@@ -97,7 +98,7 @@ def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) ->
         raise click.UsageError(
             "give at least one PATH or URL, '-' for stdin, --files-from or --feed"
         )
-    pipeline = Pipeline(settings, report=None if job.quiet else echo_note)
+    pipeline = Pipeline(settings, report=None if job.quiet else ModelNotes())
     say = (lambda message: None) if job.quiet else echo_note
     report = Job(pipeline, job, say=say, warn=echo_warning, error=echo_error).run(paths)
     if not job.quiet and (len(report.records) > 1 or job.output_dir or report.interrupted):

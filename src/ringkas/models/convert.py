@@ -209,7 +209,8 @@ def convert_checkpoint(
     quiet_transformers()
     _fix_m2m100_vocabulary()
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".convert-", dir=dest.parent) as tmp:
+    # Named after the entry: the next conversion of it removes what a killed one left.
+    with tempfile.TemporaryDirectory(prefix=f".convert-{dest.name}-", dir=dest.parent) as tmp:
         staged, out = Path(tmp) / "checkpoint", Path(tmp) / "ct2"
         _stage_checkpoint(folder, files, staged)
         try:

@@ -206,6 +206,16 @@ def prune(name: str) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def remove(name: str) -> list[Path]:
+    """Delete every download of the Hub model ``name`` (after one in progress ends)."""
+    folder = repo_folder(name)
+    if not folder.is_dir():
+        return []
+    with locked(f"download {name}", None, ""):
+        shutil.rmtree(folder, ignore_errors=True)
+    return [folder]
+
+
 # -- one file ---------------------------------------------------------------------------------
 
 

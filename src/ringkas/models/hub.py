@@ -1,27 +1,21 @@
-"""Find a model's files: a local folder, or a Hub id fetched (safetensors only) into the cache."""
+"""Find a model's files: a local folder, or a Hub revision downloaded into the ringkas cache.
+
+Hub models are downloaded by ``ringkas.models.download`` (resumable and verified, safetensors
+weights only; pickled weights only through the safe conversion of ``ringkas.models.pickled``),
+at the revision ``ringkas.models.revisions`` chooses.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ringkas.errors import ModelUnavailableError
 from ringkas.models.custom_code import refuse_custom_code
-from ringkas.models.registry import KNOWN_MODELS, pinned_revision
-
-# Weights are taken from safetensors only: pickled .bin/.pt/.ckpt files are never fetched
-# or loaded, because unpickling a downloaded file can run arbitrary code.
-WANTED_FILES = [
-    "*.json",
-    "*.safetensors",
-    "*.model",
-    "*.spm",
-    "merges.txt",
-    "vocab.txt",
-    "*.jinja",
-]
+from ringkas.models.registry import pinned_revision
 
 _TRUE = {"1", "on", "yes", "true"}
 
@@ -42,6 +36,9 @@ class ModelSpec:
     name: str
     revision: str | None = None
     folder: Path | None = None
+    # The revision is ringkas's pin for a known model (a first choice that may be replaced
+    # by main or a newer pull request), not one the user asked for with NAME@REV.
+    pinned: bool = False
 
     @property
     def is_local(self) -> bool:
@@ -53,14 +50,19 @@ class ModelSpec:
         return self.name
 
 
+_HUB_ID = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9._-]*/)?[A-Za-z0-9][A-Za-z0-9._-]*(@.+)?")
+
+
 def _looks_like_path(spec: str) -> bool:
-    # A Hub id has at most one slash (OWNER/NAME); anything else is meant as a folder.
-    return (
-        spec.startswith((".", "/", "~"))
-        or spec.count("/") > 1
-        or "\\" in spec
-        or Path(spec).expanduser().exists()
-    )
+    """A folder, existing or not, rather than a Hub id (OWNER/NAME[@REV]): anything that
+    starts like a path, has more slashes or odd characters, exists, or whose OWNER part is a
+    folder here (``models/marian-typo`` when there is a ``models`` folder)."""
+    if spec.startswith((".", "/", "~")) or "\\" in spec or Path(spec).expanduser().exists():
+        return True
+    if not _HUB_ID.fullmatch(spec):
+        return True
+    owner, slash, _ = spec.partition("@")[0].partition("/")
+    return bool(slash) and Path(owner).is_dir()
 
 
 def parse_model_spec(spec: str) -> ModelSpec:
@@ -72,7 +74,10 @@ def parse_model_spec(spec: str) -> ModelSpec:
         folder = Path(spec).expanduser()
         return ModelSpec(spec=spec, name=str(folder), folder=folder)
     name, _, revision = spec.partition("@")
-    return ModelSpec(spec=spec, name=name, revision=revision or pinned_revision(name))
+    if revision:
+        return ModelSpec(spec=spec, name=name, revision=revision)
+    pinned = pinned_revision(name)
+    return ModelSpec(spec=spec, name=name, revision=pinned, pinned=pinned is not None)
 
 
 def _check_folder(folder: Path, spec: ModelSpec) -> Path:
@@ -110,71 +115,28 @@ def fetch_model(
     *,
     offline: bool | None = None,
     update: bool = False,
+    allow_pickle: bool = True,
     report: Callable[[str], None] | None = None,
 ) -> Path:
     """Return a local folder holding the model's config, tokenizer and safetensors weights.
 
-    A Hub model already in the Hugging Face cache is used without asking the Hub, unless
-    ``update`` is set; otherwise it is downloaded (never when offline).
+    A Hub model already downloaded is used without asking the Hub, unless ``update`` is set;
+    otherwise it is downloaded (never when offline). ``report`` gets one-line notes; if it
+    also has a ``transfer(file, total, done)`` method, that makes each file's progress bar.
     """
     if spec.folder is not None:
         return _check_folder(spec.folder, spec)
-    if offline is None:
-        offline = offline_mode()
-    if not offline and not update:
-        try:
-            return fetch_model(spec, offline=True)
-        except ModelUnavailableError:
-            pass  # not in the cache yet: download it below
-        if report:
-            info = KNOWN_MODELS.get(spec.name)
-            size = f" (about {info.download_mb} MB)" if info else ""
-            report(f"downloading {spec.spec}{size} from the Hugging Face Hub")
+    from ringkas.models.download import fetch
 
-    from huggingface_hub import snapshot_download
-    from huggingface_hub.errors import (
-        GatedRepoError,
-        HFValidationError,
-        LocalEntryNotFoundError,
-        RepositoryNotFoundError,
-        RevisionNotFoundError,
+    download = fetch(
+        spec.name,
+        spec.revision,
+        pinned=spec.pinned,
+        offline=offline_mode() if offline is None else offline,
+        update=update,
+        allow_pickle=allow_pickle,
+        report=report,
+        progress=getattr(report, "transfer", None),
+        hint=download_hint(spec),
     )
-
-    at = f"@{spec.revision}" if spec.revision else ""
-    try:
-        path = snapshot_download(
-            spec.name,
-            revision=spec.revision,
-            allow_patterns=WANTED_FILES,
-            local_files_only=offline,
-        )
-    except GatedRepoError as exc:
-        raise ModelUnavailableError(
-            f"model {spec.name!r} is gated on the Hugging Face Hub",
-            hint="accept its licence on huggingface.co and log in with `hf auth login`",
-        ) from exc
-    except RepositoryNotFoundError as exc:
-        raise ModelUnavailableError(
-            f"model {spec.name!r} was not found on the Hugging Face Hub",
-            hint="check the name, or pass a local folder",
-        ) from exc
-    except RevisionNotFoundError as exc:
-        raise ModelUnavailableError(
-            f"model {spec.name!r} has no revision {spec.revision!r}",
-            hint="check the part after '@'",
-        ) from exc
-    except HFValidationError as exc:
-        raise ModelUnavailableError(
-            f"{spec.spec!r} is neither a local folder nor a valid Hub id",
-            hint="Hub ids look like OWNER/NAME; folders must exist",
-        ) from exc
-    except LocalEntryNotFoundError as exc:
-        why = "offline mode is on" if offline else "the Hugging Face Hub could not be reached"
-        raise ModelUnavailableError(
-            f"model {spec.name}{at} is not downloaded and {why}", hint=download_hint(spec)
-        ) from exc
-    except OSError as exc:  # connection errors, full disk, permissions
-        raise ModelUnavailableError(
-            f"model {spec.name}{at} could not be downloaded: {exc}", hint=download_hint(spec)
-        ) from exc
-    return _check_folder(Path(path), spec)
+    return _check_folder(download.folder, spec)

@@ -41,7 +41,7 @@ def load_model(spec: str, settings: Settings | None = None, *, report: Report | 
     if settings.engine == "ctranslate2":
         from ringkas.models import store
 
-        stored = store.ensure(model, report=report)
+        stored = store.ensure(model, allow_pickle=not settings.safetensors_only, report=report)
         if stored.info.get("kind") == "causal":
             from ringkas.models.ct2_causal import CT2Causal
 
@@ -49,7 +49,7 @@ def load_model(spec: str, settings: Settings | None = None, *, report: Report | 
         from ringkas.models.ct2_engine import CT2Seq2Seq
 
         return CT2Seq2Seq(stored.path, model.label, **options)
-    folder = fetch_model(model, report=report)
+    folder = fetch_model(model, allow_pickle=not settings.safetensors_only, report=report)
     if _is_causal(folder):
         from ringkas.models.torch_causal import TorchCausal
 

@@ -2,14 +2,17 @@
 
 Hub models are stored by name and revision, so a cached model is found without asking the
 Hub; local folders are stored by a hash of their content, so an edited checkpoint is
-converted again and an unchanged one never is.
+converted again and an unchanged one never is. A conversion is made in a hidden temporary
+folder and renamed into place when it works, under a file lock, so a killed conversion leaves
+nothing that passes for a model (its leftovers are removed by the next one) and two processes
+converting the same model end with one good copy.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -20,6 +23,13 @@ from typing import Any
 from ringkas.errors import ModelUnavailableError
 from ringkas.models.checkpoint import checkpoint_files
 from ringkas.models.converted import INFO_FILE
+from ringkas.models.download import (
+    cache_root,
+    check_free_space,
+    locked,
+    read_record,
+    write_atomic,
+)
 from ringkas.models.hub import ModelSpec, fetch_model, parse_model_spec
 
 Report = Callable[[str], None]
@@ -27,13 +37,13 @@ _HASHES = "file-hashes.json"
 
 
 def store_root() -> Path:
-    """Where converted models live: $RINGKAS_CACHE_DIR, else the platform's user cache."""
-    override = os.environ.get("RINGKAS_CACHE_DIR")
-    if override:
-        return Path(override).expanduser() / "models"
-    import platformdirs
+    """Where converted models live: models/ in $RINGKAS_CACHE_DIR, else the user cache."""
+    return cache_root() / "models"
 
-    return Path(platformdirs.user_cache_dir("ringkas")) / "models"
+
+# Disk space a conversion needs, per byte of checkpoint weights (int8 keeps about a quarter
+# of float32 weights; staging and tokenizer files come on top).
+_CONVERSION_SHARE = {"int8": 0.5, "int8_float16": 0.5, "float16": 0.75, "float32": 1.25}
 
 
 @dataclass(frozen=True)
@@ -90,13 +100,8 @@ def content_hash(folder: Path) -> str:
         digest.update(f"{item.name}\0{_file_hash(item, memo)}\n".encode())
     if memo == before:
         return digest.hexdigest()  # every file was known: nothing new to remember
-    try:
-        memo_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo_path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(memo), "utf-8")
-        os.replace(tmp, memo_path)
-    except OSError:
-        pass  # the memo only saves time
+    with contextlib.suppress(OSError):  # the memo only saves time
+        write_atomic(memo_path, json.dumps(memo))
     return digest.hexdigest()
 
 
@@ -123,12 +128,17 @@ def find(spec: ModelSpec, quantization: str = "int8") -> StoredModel | None:
     return _load(store_root() / entry_name(spec, quantization))
 
 
+def _weights_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.glob("*.safetensors") if f.is_file())
+
+
 def ensure(
     spec: ModelSpec,
     *,
     quantization: str = "int8",
     offline: bool | None = None,
     update: bool = False,
+    allow_pickle: bool = True,
     report: Report | None = None,
 ) -> StoredModel:
     """Return the stored conversion, downloading and converting the model first if needed."""
@@ -136,25 +146,35 @@ def ensure(
         found = find(spec, quantization)
         if found is not None:
             return found
-    # Offline, a model already in the Hugging Face cache can still be converted.
-    folder = fetch_model(spec, offline=offline, update=update, report=report)
+    # Offline, a model already downloaded can still be converted.
+    folder = fetch_model(
+        spec, offline=offline, update=update, allow_pickle=allow_pickle, report=report
+    )
     label = str(spec.folder.resolve()) if spec.folder is not None else spec.name
     source: dict[str, Any] = {"name": label, "revision": spec.revision}
-    if spec.folder is None:
-        source["commit"] = folder.name  # the Hugging Face cache names snapshots by commit
-    else:
+    download = read_record(folder) if spec.folder is None else None
+    if download is not None:
+        for key in ("revision", "commit", "weights"):
+            source[key] = download.info.get(key)
+        source["requested"] = spec.revision
+    elif spec.folder is not None:
         source["content_hash"] = content_hash(spec.folder)
     dest = store_root() / entry_name(spec, quantization)
-    existing = _load(dest)
-    if existing is not None and existing.info.get("source") == source:
-        return existing
-    if existing is not None:  # the Hub revision moved on: replace the old conversion
-        shutil.rmtree(dest)
-    if report:
-        report(f"converting {spec.label} for CTranslate2 ({quantization}), once")
-    from ringkas.models.convert import convert_checkpoint
+    with locked(f"convert {dest.name}", report, f"converting {spec.label}"):
+        existing = _load(dest)
+        if existing is not None and existing.info.get("source") == source:
+            return existing
+        for leftover in dest.parent.glob(f".convert-{dest.name}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)  # a conversion killed half-way
+        needed = int(_weights_bytes(folder) * _CONVERSION_SHARE.get(quantization, 1.25))
+        check_free_space(needed, store_root(), f"convert {spec.label}")
+        if existing is not None:  # the Hub revision moved on: replace the old conversion
+            shutil.rmtree(dest)
+        if report:
+            report(f"converting {spec.label} for CTranslate2 ({quantization}), once")
+        from ringkas.models.convert import convert_checkpoint
 
-    convert_checkpoint(folder, dest, quantization=quantization, source=source)
+        convert_checkpoint(folder, dest, quantization=quantization, source=source)
     stored = _load(dest)
     if stored is None:
         raise ModelUnavailableError(f"conversion of {spec.label} left no model in {dest}")
