@@ -1,10 +1,10 @@
 """The ``ringkas`` command line: parse options, call the library, render results.
 
 Inside, one module per command group: ``summarize`` (summarize, translate: the batch job),
-``watch`` (a drop folder), ``check``, ``models``, ``prompts``, ``config``; ``options`` holds
-what they share (the model and job options, settings and format resolution, and the error
-boundary that turns every library error into one ``ringkas: error: ...`` line and an exit
-code). Data flows one way:
+``watch`` (a drop folder), ``check``, ``models``, ``prompts``, ``config``, ``doctor``;
+``options`` holds what they share (the model and job options, settings and format
+resolution, and the error boundary that turns every library error into one
+``ringkas: error: ...`` line and an exit code). Data flows one way:
 options -> :class:`~ringkas.settings.Settings` and job options -> the library
 (``ringkas.batch``, ``ringkas.pipeline``) -> rendered results on stdout. A new command is a
 module here, added to :func:`cli` below.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import click
 
 from ringkas._version import __version__
-from ringkas.cli import check, config, models, prompts, summarize, watch
+from ringkas.cli import check, config, doctor, models, prompts, summarize, watch
 from ringkas.cli.options import RingkasGroup
 
 
@@ -32,6 +32,7 @@ def cli() -> None:
     ringkas summarize https://www.example.id/berita/123 --format json
     ringkas summarize --feed https://www.example.id/rss -O ringkasan/
     ringkas watch masuk/ -O ringkasan/
+    ringkas doctor
     """
 
 
@@ -43,6 +44,7 @@ for _command in (
     models.models,
     prompts.prompts,
     config.config,
+    doctor.doctor,
 ):
     cli.add_command(_command)
 

@@ -1,0 +1,107 @@
+"""`ringkas doctor`: what a newsroom's IT person runs to see whether ringkas is ready."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import TinyModels
+from hub_repos import SUMMARIZER, TRANSLATOR
+from hub_server import HubServer
+from ringkas.cli import cli
+from ringkas.errors import ExitCode
+from ringkas.models import store
+from ringkas.models.hub import fetch_model, parse_model_spec
+
+
+def doctor(*args: str):
+    return CliRunner().invoke(cli, ["doctor", *args])
+
+
+def test_doctor_on_a_new_machine_names_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RINGKAS_CACHE_DIR", str(tmp_path / "cache"))
+    result = doctor()
+    assert result.exit_code == ExitCode.MODEL_UNAVAILABLE
+    out = result.stdout
+    lines = {line.split()[0]: line for line in out.splitlines()}
+    assert f"{TRANSLATOR}: not downloaded (run `ringkas models pull`" in lines["translator"]
+    assert "ready" in out and "no: 2 model(s) not ready" in out
+    assert "not checked (offline mode is on)" in out
+    for heading in ("packages", "cpu", "cuda", "converted models", "downloads", "config"):
+        assert any(line.startswith(heading) for line in out.splitlines()), heading
+    assert "ctranslate2 " in out and "transformers " in out and "torch " in out
+
+    report = json.loads(doctor("--json").stdout)
+    assert report["ready"] is False
+    assert [m["problem"] for m in report["models"]] == ["not downloaded", "not downloaded"]
+    assert report["hub"] == {
+        "endpoint": "https://huggingface.co",
+        "checked": False,
+        "reachable": None,
+        "detail": "offline mode is on",
+    }
+    assert report["config"]["settings"]["engine"] == {"value": "ctranslate2", "from": "default"}
+    assert report["cpu"]["threads"] == 1  # RINGKAS_THREADS=1 in the tests
+    assert report["cpu"]["compute_types"]
+    assert {c["name"] for c in report["caches"]} >= {"converted models", "downloads"}
+
+
+def test_doctor_after_a_pull_is_ready_and_generates(hub: HubServer) -> None:
+    for name in (TRANSLATOR, SUMMARIZER):
+        store.ensure(parse_model_spec(name), offline=False)
+    result = doctor("--deep")
+    assert result.exit_code == 0, result.output
+    assert f"{hub.url}: reachable" in result.stdout
+    report = json.loads(doctor("--json", "--deep").stdout)
+    assert report["ready"] is True and report["hub"]["reachable"] is True
+    translator, summarizer = report["models"]
+    assert translator["revision"] == "refs/pr/1" and summarizer["revision"] == "refs/pr/13"
+    assert all(m["converted"] and m["loads"] and m["generates"] for m in report["models"])
+    caches = {c["name"]: c for c in report["caches"]}
+    assert caches["downloads"]["bytes"] > 0 and caches["converted models"]["bytes"] > 0
+
+
+def test_doctor_with_the_hub_unreachable(hub: HubServer) -> None:
+    fetch_model(parse_model_spec(TRANSLATOR), offline=False)  # downloaded, not converted
+    hub.stop()
+    report = json.loads(doctor("--json").stdout)
+    assert report["hub"]["checked"] and report["hub"]["reachable"] is False
+    translator = report["models"][0]
+    assert translator["downloaded"] and not translator["converted"]
+    assert translator["fix"] == "run `ringkas models pull`"
+
+
+def test_doctor_finds_a_broken_conversion(
+    tiny: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RINGKAS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("RINGKAS_TRANSLATOR", str(tiny.marian))
+    monkeypatch.setenv("RINGKAS_SUMMARIZER", str(tiny.bart))
+    for folder in (tiny.marian, tiny.bart):
+        store.ensure(parse_model_spec(str(folder)))
+    assert doctor().exit_code == 0
+    stored = store.find(parse_model_spec(str(tiny.bart)))
+    assert stored is not None
+    (stored.path / "model.bin").write_bytes(b"not a model")
+    result = doctor("--json")
+    assert result.exit_code == ExitCode.MODEL_UNAVAILABLE
+    translator, summarizer = json.loads(result.stdout)["models"]
+    assert translator["loads"] and summarizer["loads"] is False
+    assert summarizer["problem"].startswith("does not load")
+    assert "ringkas models rm" in summarizer["fix"]
+    assert json.loads(result.stdout)["config"]["settings"]["translator"]["from"] == (
+        "env RINGKAS_TRANSLATOR"
+    )
+
+
+def test_doctor_refuses_a_bad_config_in_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('engine = "warp"\n')
+    result = doctor("--config", str(config))
+    assert result.exit_code == ExitCode.USAGE
+    assert "engine must be one of" in result.stderr
