@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ CASES = {
     "user_agent": ("Redaksi/1.0", "Redaksi/2.0 (env)", "Redaksi/3.0"),
     "timeout": (30.0, 5.5, 1.0),
     "retries": (0, 4, 1),
+    "safetensors_only": (True, False, True),
 }
 
 
@@ -86,6 +88,7 @@ def test_config_file_in_the_config_folder_is_found(
         ("retries = 11\n", "retries must be a whole number from 0 to 10"),
         ('user_agent = "a\\nb"\n', "user_agent must be printable ASCII text"),
         ("length = \n", "not valid TOML"),
+        ('safetensors_only = "maybe"\n', "safetensors_only must be true or false"),
     ],
 )
 def test_bad_config_files_name_the_file_and_key(tmp_path: Path, content: str, named: str) -> None:
@@ -161,7 +164,7 @@ def test_config_show_and_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert settings["engine"] == {"value": "torch", "from": "env RINGKAS_ENGINE"}
     assert settings["beam"] == {"value": 2, "from": "default"}
     text = CliRunner().invoke(cli, ["config", "show"]).stdout
-    assert "length       = short  (config " in text
+    assert re.search(r"^length +\= short  \(config ", text, re.MULTILINE), text
     path = CliRunner().invoke(cli, ["config", "path"])
     assert path.stdout.strip() == str(tmp_path / "config.toml")
 

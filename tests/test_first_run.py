@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -154,7 +155,7 @@ def test_a_vanished_pin_is_replaced_told_and_recorded(hub: HubServer) -> None:
     assert (row["revision"], row["pinned"]) == ("refs/pr/18", "refs/pr/13")
 
 
-def test_no_safetensors_anywhere_converts_the_pickle_unless_refused(hub: HubServer) -> None:
+def test_no_safetensors_anywhere_and_safetensors_only_is_refused(hub: HubServer) -> None:
     repo = hub.repo(TRANSLATOR)
     for number in (1, 2):
         repo.delete_ref(f"refs/pr/{number}")
@@ -164,12 +165,7 @@ def test_no_safetensors_anywhere_converts_the_pickle_unless_refused(hub: HubServ
     assert "has no safetensors weights" in line and "safetensors_only is set" in line
     assert _cache_files() == []
 
-    converted = run_ringkas("models", "pull", TRANSLATOR)
-    assert converted.returncode == 0, converted.stderr.decode()
-    assert "safe loader" in converted.stderr.decode()
-    [record] = _records()
-    assert record["revision"] == "main" and record["weights"].startswith("safetensors, converted")
-    assert not list(_cache().glob("downloads/**/*.bin"))
+    # Allowed, the pickle is converted once (ringkas.models.pickled; see test_model_download).
 
 
 def test_an_explicit_revision_that_does_not_exist(hub: HubServer) -> None:
@@ -324,3 +320,49 @@ def test_a_missing_folder_is_never_a_hub_lookup(hub: HubServer, tmp_path: Path) 
         assert result.returncode == 3
         assert f"model folder '{spec}' does not exist" in _error_line(result.stderr)
     assert hub.requests == []
+
+
+def test_a_terminal_shows_a_bar_per_file_with_bytes_speed_and_time_left(hub: HubServer) -> None:
+    import pty
+    import threading
+
+    data = _served(hub, TRANSLATOR, "refs/pr/1", OPUS_WEIGHTS)
+    hub.faults.slow(OPUS_WEIGHTS, bytes_per_second=len(data) / 2)
+    master, slave = pty.openpty()
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(NONET), str(REPO / "src")]),
+        "COLUMNS": "120",
+        "TERM": "xterm",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ringkas", "models", "pull", TRANSLATOR],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    screen = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            screen.extend(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    stdout, _ = process.communicate(timeout=600)
+    reader.join(timeout=30)
+    os.close(master)
+    assert process.returncode == 0, screen.decode(errors="replace")
+    text = screen.decode(errors="replace")
+    assert OPUS_WEIGHTS in text
+    assert re.search(r"\d+(\.\d+)?/\d+(\.\d+)? [kM]B", text), text  # bytes done of total
+    assert re.search(r"\d+(\.\d+)? [kM]B/s", text), text  # speed
+    assert re.search(r"\d:\d\d:\d\d", text), text  # time left
+    assert stdout.decode().startswith(TRANSLATOR + "\t")  # stdout: the result only

@@ -250,3 +250,20 @@ def test_the_record_says_where_it_came_from(hub: HubServer) -> None:
         "tokenizer_config.json",
         "vocab.json",
     }
+
+
+def test_names_that_look_like_folders_are_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ringkas.models.hub import parse_model_spec
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "models").mkdir()
+    for spec in ("models/marian-typo", "./x", "~/nope", "a/b/c", "C:\\\\models\\\\x", "x y/z"):
+        assert parse_model_spec(spec).is_local, spec
+    for spec in (TRANSLATOR, f"{SUMMARIZER}@refs/pr/18", "t5-small", "someone/model@main"):
+        assert not parse_model_spec(spec).is_local, spec
+    pinned = parse_model_spec(SUMMARIZER)
+    assert (pinned.revision, pinned.pinned) == ("refs/pr/13", True)
+    asked = parse_model_spec(f"{SUMMARIZER}@refs/pr/13")
+    assert (asked.revision, asked.pinned) == ("refs/pr/13", False)
