@@ -267,3 +267,14 @@ def test_names_that_look_like_folders_are_folders(
     assert (pinned.revision, pinned.pinned) == ("refs/pr/13", True)
     asked = parse_model_spec(f"{SUMMARIZER}@refs/pr/13")
     assert (asked.revision, asked.pinned) == ("refs/pr/13", False)
+
+
+def test_pickled_weights_are_read_in_one_place_only() -> None:
+    """``torch.load`` appears once in ringkas: in the safe conversion, with weights_only."""
+    src = Path(download.__file__).resolve().parents[1]
+    callers = [p for p in src.rglob("*.py") if "torch.load(" in p.read_text("utf-8")]
+    assert [p.name for p in callers] == ["pickled.py"]
+    import re
+
+    calls = re.findall(r"torch\.load\([^)]*\)", callers[0].read_text("utf-8"))
+    assert calls and all("weights_only=True" in call for call in calls)

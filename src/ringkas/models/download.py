@@ -231,13 +231,23 @@ def _expected_digest(remote: RemoteFile) -> str:
     return remote.sha256 or remote.blob_id
 
 
+def _partials(folder: Path, remote: RemoteFile) -> list[Path]:
+    """The partial files earlier attempts left for ``remote`` (named by ``mkstemp``)."""
+    prefix = f".{slug(remote.path)}."
+    named = re.compile(re.escape(prefix) + r"[A-Za-z0-9_]+\.part")
+    partials = folder / _PARTIAL
+    if not partials.is_dir():
+        return []
+    return [p for p in partials.iterdir() if named.fullmatch(p.name)]
+
+
 def _partial_for(folder: Path, remote: RemoteFile) -> tuple[Path, int]:
     """The partial file to continue (the longest left by earlier attempts), or a new one."""
     partials = folder / _PARTIAL
     partials.mkdir(parents=True, exist_ok=True)
     prefix = f".{slug(remote.path)}."
     found = []
-    for candidate in partials.glob(f"{prefix}*.part"):
+    for candidate in _partials(folder, remote):
         info = candidate.lstat()
         if candidate.is_symlink() or not candidate.is_file() or info.st_size > remote.size:
             candidate.unlink(missing_ok=True)  # never written through, never trusted
@@ -384,7 +394,7 @@ def missing_bytes(folder: Path, files: list[RemoteFile]) -> int:
             continue
         partials = sorted(
             p.stat().st_size
-            for p in (folder / _PARTIAL).glob(f".{slug(remote.path)}.*.part")
+            for p in _partials(folder, remote)
             if p.is_file() and not p.is_symlink()
         )
         total += remote.size - min(partials[-1] if partials else 0, remote.size)
