@@ -280,11 +280,14 @@ def _hash_of(path: Path, remote: RemoteFile) -> str:
 def _download_url(name: str, remote: RemoteFile, commit: str) -> tuple[str, dict[str, str]]:
     """Where the file's bytes are and the headers to send there, as the client resolves them
     (the Hub redirects LFS files to its CDN; authorization never leaves the Hub)."""
-    from huggingface_hub import get_hf_file_metadata, hf_hub_url
+    from urllib.parse import quote
+
+    from huggingface_hub import get_hf_file_metadata
     from huggingface_hub.utils import build_hf_headers
 
     endpoint = hub_endpoint()
-    url = hf_hub_url(name, remote.path, revision=commit, endpoint=endpoint)
+    # As hf_hub_url builds it, from the endpoint in effect now (not at the client's import).
+    url = f"{endpoint}/{name}/resolve/{quote(commit, safe='')}/{quote(remote.path)}"
     meta = get_hf_file_metadata(url, endpoint=endpoint)
     headers = build_hf_headers()
     headers["Accept-Encoding"] = "identity"  # byte ranges count stored bytes
