@@ -28,7 +28,10 @@ class ModelInfo:
 
 
 # Both repositories keep only pickled weights on `main`; the safetensors conversions
-# live on the Hub's bot pull-request branches, so those are pinned here.
+# live on the Hub's bot pull-request branches (opus-mt-id-en: refs/pr/1 and /2;
+# distilbart-cnn-12-6: refs/pr/13 and /18, its other pull requests edit the card), so the
+# first of each is pinned here. A pin is a first choice: if it is gone or loses its
+# safetensors, ringkas.models.revisions takes main or the newest pull request with them.
 KNOWN_MODELS: dict[str, ModelInfo] = {
     DEFAULT_TRANSLATOR: ModelInfo(
         name=DEFAULT_TRANSLATOR,
