@@ -10,32 +10,20 @@ pull request whose files include safetensors weights. A revision the user names 
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ringkas.errors import ModelUnavailableError
+from ringkas.models.checkpoint import CONFIG_FILES, TOKENIZER_FILES, WEIGHTS, WEIGHTS_INDEX
 
-SAFETENSORS_WEIGHTS = ("model.safetensors", "model.safetensors.index.json")
+SAFETENSORS_WEIGHTS = (WEIGHTS, WEIGHTS_INDEX)
 PICKLED_WEIGHTS = ("pytorch_model.bin", "pytorch_model.bin.index.json")
-# Everything else a checkpoint needs besides its weights: configs and tokenizer files, at the
-# top of the repo. Other weight formats (TensorFlow, Flax, Rust, ONNX) are never fetched.
-SUPPORT_FILES = (
-    "config.json",
-    "generation_config.json",
-    "tokenizer_config.json",
-    "special_tokens_map.json",
-    "added_tokens.json",
-    "tokenizer.json",
-    "vocab.json",
-    "vocab.txt",
-    "merges.txt",
-    "*.spm",
-    "*.model",
-    "*.jinja",
-)
+# Everything else a checkpoint needs besides its weights: exactly the configs and tokenizer
+# files that loading and converting read (ringkas.models.checkpoint), at the top of the repo.
+# Other weight formats (TensorFlow, Flax, Rust, ONNX), cards and scripts are never fetched.
+SUPPORT_FILES = frozenset((*CONFIG_FILES, *TOKENIZER_FILES))
 # How many pull requests are looked at, newest first, before giving up on finding safetensors.
 MAX_PULL_REQUESTS = 30
 
@@ -158,11 +146,7 @@ def files_to_fetch(tree: Iterable[Any], weights: str) -> list[RemoteFile]:
         path = getattr(entry, "path", "")
         if "/" in path or not hasattr(entry, "size"):
             continue  # folders, and files in them (onnx/, ...)
-        if not (
-            path in wanted
-            or shard.fullmatch(path)
-            or any(fnmatch.fnmatchcase(path, pattern) for pattern in SUPPORT_FILES)
-        ):
+        if not (path in wanted or shard.fullmatch(path) or path in SUPPORT_FILES):
             continue
         lfs = getattr(entry, "lfs", None)
         sha256 = lfs.sha256 if lfs is not None else None
