@@ -113,6 +113,13 @@ class ItemRecord:
     warnings: list[str] = field(default_factory=list)
     seconds: float | None = None
     faithful: bool | None = None
+    # Where the input came in the job (reports list inputs in that order); not reported.
+    position: int = field(default=-1, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["position"]
+        return data
 
 
 @dataclass
@@ -147,19 +154,23 @@ class JobReport:
             "interrupted": self.interrupted,
             "seconds": round(self.seconds, 3),
             "exit_code": int(self.exit_code),
-            "items": [asdict(record) for record in self.records],
+            "items": [record.to_dict() for record in self.records],
         }
 
 
-class _Stop:
-    """First Ctrl-C: finish the current article, then stop. Second: stop at once."""
+class Stop:
+    """First Ctrl-C: finish the current article, then stop. Second: stop at once.
 
-    def __init__(self, say: Say) -> None:
+    ``immediate``: the first Ctrl-C stops at once (a job whose work runs elsewhere and is
+    cancelled, not finished)."""
+
+    def __init__(self, say: Say, *, immediate: bool = False) -> None:
         self.event = threading.Event()
         self.say = say
+        self.immediate = immediate
         self._previous: Any = None
 
-    def __enter__(self) -> _Stop:
+    def __enter__(self) -> Stop:
         if threading.current_thread() is threading.main_thread():
             # Installed explicitly: a process started in the background by a script inherits
             # SIGINT as ignored, and Ctrl-C/kill -INT must still stop it cleanly.
@@ -174,6 +185,9 @@ class _Stop:
         if self.event.is_set():
             raise KeyboardInterrupt
         self.event.set()
+        if self.immediate:
+            self.say("interrupted: stopping; what was written is kept")
+            raise KeyboardInterrupt
         self.say("interrupted: finishing the articles in progress (Ctrl-C again to stop at once)")
 
     @property
@@ -218,8 +232,26 @@ class _Raised:
     error: BaseException
 
 
+@dataclass
+class JobWork:
+    """What the work of a job needs: the inputs, where each result goes (and the resume
+    state, with an output folder), the sink, and the fetcher of links."""
+
+    items: list[InputItem]
+    plan: OutputPlan
+    state: StateLog | None
+    sink: Sink
+    fetcher: Fetcher | None
+
+
 class Job:
-    """Runs a pipeline over inputs and sends each outcome to a sink."""
+    """Runs a pipeline over inputs and sends each outcome to a sink.
+
+    :meth:`run` is the job around the work (inputs, outputs, resume state, Ctrl-C, the
+    report); :meth:`_execute` is the work, here in this process (``ringkas.ray`` has it
+    done on a Ray cluster instead)."""
+
+    immediate_stop = False  # see Stop
 
     def __init__(
         self, pipeline: Pipeline, options: JobOptions, *, say: Say, warn: Say, error: Say
@@ -379,25 +411,10 @@ class Job:
             self._failed(problem, sink)
         total = len(items) if options.input_format != "jsonl" else None
         interrupted = False
-        with _Stop(self.say) as stop, Progress(total, enabled=options.progress) as progress:
-            self.pipeline.on_stage = progress.stage
-            keys: dict[int, Any] = {}
-            if options.input_format == "jsonl":
-                documents = self._from_jsonl(paths, stop)
-            else:
-                planned = ((item, plan.targets.get(index)) for index, item in enumerate(items))
-                documents = self._from_items(planned, state, keys, stop, progress, fetcher)
+        stop = Stop(self.say, immediate=self.immediate_stop)
+        with stop, Progress(total, enabled=options.progress) as progress:
             try:
-                for document, outcome in self.pipeline.process(
-                    documents, summarize=options.summarize
-                ):
-                    key = keys.pop(id(document), None) if document is not None else None
-                    self._handle(document, outcome, key, sink)
-                    progress.advance()
-                    if self._lost is not None:
-                        break  # the one output file cannot be written: stop here
-                # Once stopped, the inputs end: the articles already in progress (a group
-                # that shares batches) are finished and written, and nothing new starts.
+                self._execute(paths, JobWork(items, plan, state, sink, fetcher), stop, progress)
                 interrupted = stop.requested
             except KeyboardInterrupt:
                 interrupted = True
@@ -406,9 +423,39 @@ class Job:
         if interrupted or self._lost is not None:
             seen = {record.source for record in self.records}
             self.records += [
-                ItemRecord(i.source, "not_started") for i in items if i.source not in seen
+                ItemRecord(item.source, "not_started", position=position)
+                for position, item in enumerate(items)
+                if item.source not in seen
             ]
+        # In input order, whatever order the results came in (inputs already done are
+        # known before the group they are read with is finished).
+        self.records.sort(key=lambda record: record.position)
         return self._report(interrupted, started)
+
+    def _execute(
+        self, paths: tuple[str, ...], work: JobWork, stop: Stop, progress: Progress
+    ) -> None:
+        """Do the work here: read each input, run the pipeline, write each outcome."""
+        options = self.options
+        self.pipeline.on_stage = progress.stage
+        # What each document (or input error) is: its input's position and, with an output
+        # folder, where its result goes.
+        keys: dict[int, tuple[int, Any]] = {}
+        if options.input_format == "jsonl":
+            documents = self._from_jsonl(paths, keys, stop)
+        else:
+            planned = (
+                (index, item, work.plan.targets.get(index)) for index, item in enumerate(work.items)
+            )
+            documents = self._from_items(planned, work.state, keys, stop, progress, work.fetcher)
+        for document, outcome in self.pipeline.process(documents, summarize=options.summarize):
+            position, key = keys.pop(id(outcome if document is None else document), (-1, None))
+            self._handle(document, outcome, key, work.sink, position=position)
+            progress.advance()
+            if self._lost is not None:
+                break  # the one output file cannot be written: stop here
+        # Once stopped, the inputs end: the articles already in progress (a group that
+        # shares batches) are finished and written, and nothing new starts.
 
     def _report(self, interrupted: bool, started: float) -> JobReport:
         """What happened so far, also written to --report."""
@@ -442,10 +489,10 @@ class Job:
 
     def _from_items(
         self,
-        items: Iterable[tuple[InputItem, Planned | None]],
+        items: Iterable[tuple[int, InputItem, Planned | None]],
         state: StateLog | None,
-        keys: dict[int, Any],
-        stop: _Stop,
+        keys: dict[int, tuple[int, Any]],
+        stop: Stop,
         progress: Progress,
         fetcher: Fetcher | None = None,
     ) -> Iterator[Document | InputError]:
@@ -453,19 +500,23 @@ class Job:
         skipped here."""
         options = self.options
         settings_hash = self._settings_hash()
-        for item, planned, read in self._read(items, stop, progress, fetcher):
+        for index, item, planned, read in self._read(items, stop, progress, fetcher):
             if isinstance(read, InputError):
+                keys[id(read)] = (index, None)
                 yield read  # reported in its turn, by the pipeline's outcomes
                 continue
             document = read
+            key = None
             if planned is not None and state is not None:
                 input_hash = text_hash(self._resume_text(document, item))
                 current = state.is_current(planned.relative, input_hash, settings_hash)
                 if not options.force and current:
-                    self.records.append(ItemRecord(item.source, "skipped", planned.shown))
+                    record = ItemRecord(item.source, "skipped", planned.shown, position=index)
+                    self.records.append(record)
                     progress.advance()
                     continue
-                keys[id(document)] = (planned, item.source, input_hash)
+                key = (planned, item.source, input_hash)
+            keys[id(document)] = (index, key)
             yield document
 
     def _resume_text(self, document: Document, item: InputItem) -> str:
@@ -480,11 +531,11 @@ class Job:
 
     def _read(
         self,
-        items: Iterable[tuple[InputItem, Planned | None]],
-        stop: _Stop,
+        items: Iterable[tuple[int, InputItem, Planned | None]],
+        stop: Stop,
         progress: Progress,
         fetcher: Fetcher | None,
-    ) -> Iterator[tuple[InputItem, Planned | None, Document | InputError]]:
+    ) -> Iterator[tuple[int, InputItem, Planned | None, Document | InputError]]:
         """Each input read, in order. Links are fetched ahead in threads (FETCHERS at a time,
         up to FETCH_AHEAD inputs ahead), so pages download while articles are worked on."""
         options = self.options
@@ -499,14 +550,14 @@ class Job:
 
         pending = iter(items)
         if fetcher is None:
-            for item, planned in pending:
+            for index, item, planned in pending:
                 if stop.requested:
                     return
                 progress.current(item.source)
-                yield item, planned, read(item)
+                yield index, item, planned, read(item)
             return
         pool = ThreadPoolExecutor(FETCHERS, thread_name_prefix="ringkas-fetch")
-        ahead: deque[tuple[InputItem, Planned | None, Future[Document | InputError] | None]]
+        ahead: deque[tuple[int, InputItem, Planned | None, Future[Document | InputError] | None]]
         ahead = deque()
         try:
             while True:
@@ -514,32 +565,44 @@ class Job:
                     following = next(pending, None)
                     if following is None:
                         break
-                    item, planned = following
-                    ahead.append((item, planned, pool.submit(read, item) if item.url else None))
+                    index, item, planned = following
+                    future = pool.submit(read, item) if item.url else None
+                    ahead.append((index, item, planned, future))
                 if not ahead or stop.requested:
                     return
-                item, planned, future = ahead.popleft()
+                index, item, planned, future = ahead.popleft()
                 progress.current(item.source)
-                yield item, planned, read(item) if future is None else future.result()
+                yield index, item, planned, read(item) if future is None else future.result()
         finally:
             if stop.requested:
                 fetcher.cancel()  # nothing new starts: downloads in progress end now
             pool.shutdown(wait=False, cancel_futures=True)
 
     def _from_jsonl(
-        self, paths: tuple[str, ...], stop: _Stop
+        self, paths: tuple[str, ...], keys: dict[int, tuple[int, Any]], stop: Stop
     ) -> Iterator[Document | InputError | Flush]:
+        position = 0
         for entry in self._jsonl_documents(paths):
             if stop.requested:
                 return
+            if not isinstance(entry, Flush):
+                keys[id(entry)] = (position, None)
+                position += 1
             yield entry
 
     def _handle(
-        self, document: Document | None, outcome: Result | InputError, key: Any, sink: Sink
+        self,
+        document: Document | None,
+        outcome: Result | InputError,
+        key: Any,
+        sink: Sink,
+        *,
+        position: int = -1,
     ) -> None:
         if isinstance(outcome, InputError):
             record_id = document.metadata.get("id") if document is not None else None
-            self._failed(outcome, sink, getattr(outcome, "id", None) or record_id)
+            record_id = getattr(outcome, "id", None) or record_id
+            self._failed(outcome, sink, record_id, position=position)
             return
         if not self.options.quiet:
             for notice in outcome.warnings:
@@ -554,9 +617,11 @@ class Job:
             if getattr(sink, "broken", None) is exc:  # the one output file: all is lost
                 self._lost = exc
                 self.error(exc.one_line())
-                self.records.append(ItemRecord(outcome.source, "failed", error=exc.one_line()))
+                record = ItemRecord(outcome.source, "failed", error=exc.one_line())
+                record.position = position
+                self.records.append(record)
             else:
-                self._failed(exc, sink)
+                self._failed(exc, sink, position=position)
             return
         self.records.append(
             ItemRecord(
@@ -566,16 +631,20 @@ class Job:
                 warnings=[notice.code for notice in outcome.warnings],
                 seconds=round(outcome.stats.seconds.get("total", 0.0), 3),
                 faithful=outcome.faithful,
+                position=position,
             )
         )
 
-    def _failed(self, error: InputError, sink: Sink, record_id: Any = None) -> None:
+    def _failed(
+        self, error: InputError, sink: Sink, record_id: Any = None, *, position: int = -1
+    ) -> None:
         self.error(error.one_line())
         try:
             sink.failure(error.source, error, record_id)
         except OutputError as exc:  # the output file itself failed: told at the end
             self._lost = self._lost or exc
-        self.records.append(ItemRecord(error.source, "failed", error=error.one_line()))
+        record = ItemRecord(error.source, "failed", error=error.one_line(), position=position)
+        self.records.append(record)
 
 
 def _sweep(root: Folder, targets: Iterable[Planned]) -> None:

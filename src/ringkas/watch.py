@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ringkas.batch import ItemRecord, Job, JobReport, _Stop, _sweep, _sweep_beside
+from ringkas.batch import ItemRecord, Job, JobReport, Stop, _sweep, _sweep_beside
 from ringkas.errors import InputError, UsageError
 from ringkas.outputs import Planned, StateLog, plan_folder, plan_outputs
 from ringkas.pipeline import FLUSH, Document, Flush
@@ -62,7 +62,7 @@ class WatchJob(Job):
         sink = self._sink(plan, many=True, state=state)
         self._taken: dict[Path, str] = {}
         failed = False
-        with _Stop(self.say) as stop, Progress(None, enabled=options.progress) as progress:
+        with Stop(self.say) as stop, Progress(None, enabled=options.progress) as progress:
             self.pipeline.on_stage = progress.stage
             matches = glob_matcher(options.globs)
             with DropFolder(root, matches=matches, stop=stop.event, settle=settle) as drop:
@@ -72,7 +72,7 @@ class WatchJob(Job):
                     for document, outcome in self.pipeline.process(
                         documents, summarize=options.summarize
                     ):
-                        key = keys.pop(id(document), None) if document is not None else None
+                        _, key = keys.pop(id(document), (-1, None)) if document else (-1, None)
                         self._handle(document, outcome, key, sink)
                         progress.advance()
                         record = self.records[-1]
@@ -94,7 +94,7 @@ class WatchJob(Job):
         drop: DropFolder,
         state: StateLog,
         keys: dict[int, Any],
-        stop: _Stop,
+        stop: Stop,
         progress: Progress,
         started: float,
     ) -> Iterator[Document | InputError | Flush]:
@@ -120,16 +120,16 @@ class WatchJob(Job):
         items: Iterable[InputItem],
         state: StateLog,
         keys: dict[int, Any],
-        stop: _Stop,
+        stop: Stop,
         progress: Progress,
     ) -> Iterator[Document | InputError | Flush]:
-        planned: list[tuple[InputItem, Planned | None]] = []
+        planned: list[tuple[int, InputItem, Planned | None]] = []
         for item in items:
             outcome = self._plan(item, state)
             if isinstance(outcome, InputError):
                 yield outcome
             else:
-                planned.append((item, outcome))
+                planned.append((-1, item, outcome))  # in the order they landed
         yield from self._from_items(planned, state, keys, stop, progress)
         yield FLUSH  # worked on and written now, not when more files have landed
 

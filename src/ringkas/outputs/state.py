@@ -104,16 +104,25 @@ class StateLog:
     def is_current(self, relative: str, input_hash: str, settings_hash: str) -> bool:
         """Whether the result at ``relative`` (below the output folder, with "/") is still
         what was written from this input text with these settings."""
+        return input_hash == self.current_input(relative, settings_hash)
+
+    def current_input(self, relative: str, settings_hash: str) -> str | None:
+        """The input hash logged for the result at ``relative`` if that result is still
+        what was written, with these settings: an input that still has this hash is done
+        (None: redo it, whatever the input)."""
         entry = self.entries.get(relative)
-        if not entry or entry["input_sha256"] != input_hash or entry["settings"] != settings_hash:
-            return False
+        if not entry or entry["settings"] != settings_hash:
+            return None
         *folders, name = relative.split("/")
         try:
             with self.folder.below(folders, create=False) as where:
                 data = where.read(name, RESULT_LIMIT)
         except (OSError, RingkasError):  # missing, or a link or file in the way: redo it
-            return False
-        return data is not None and hashlib.sha256(data).hexdigest() == entry["output_sha256"]
+            return None
+        if data is None or hashlib.sha256(data).hexdigest() != entry["output_sha256"]:
+            return None
+        logged = entry["input_sha256"]
+        return logged if isinstance(logged, str) else None
 
     def record(
         self, relative: str, source: str, input_hash: str, settings_hash: str, data: bytes

@@ -30,6 +30,7 @@ from ringkas.sources.read import (
     DEFAULT_MAX_BYTES,
     HTML_SUFFIXES,
     document_from_bytes,
+    read_bytes,
     read_document,
     read_item,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "find_inputs",
     "glob_matcher",
     "input_label",
+    "read_bytes",
     "read_document",
     "read_item",
     "read_jsonl",

@@ -59,13 +59,22 @@ def read_item(
         if item.feed is not None:
             document.metadata["feed"] = item.feed
         return document
+    data, html = read_bytes(item, max_bytes=max_bytes, stdin=stdin)
+    return document_from_bytes(data, item.source, encoding=encoding, html=html)
+
+
+def read_bytes(
+    item: InputItem, *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None
+) -> tuple[bytes, bool]:
+    """The bytes of a file or stdin, and whether it is named as a web page; what cannot be
+    read (missing, a folder, over ``max_bytes``...) raises a :class:`SourceError`. Decoding
+    them is :func:`document_from_bytes` (a Ray job reads here and decodes in its actors).
+    A link is read whole by :func:`read_item`."""
     if item.path is None:
         data = _read_stream(stdin if stdin is not None else sys.stdin.buffer, item, max_bytes)
-        html = False
-    else:
-        data = _read_file(item.path, item.source, max_bytes, pipes=item.root is None)
-        html = item.path.suffix.lower() in HTML_SUFFIXES
-    return document_from_bytes(data, item.source, encoding=encoding, html=html)
+        return data, False
+    data = _read_file(item.path, item.source, max_bytes, pipes=item.root is None)
+    return data, item.path.suffix.lower() in HTML_SUFFIXES
 
 
 def read_document(
