@@ -338,6 +338,58 @@ def feed_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return _apply(options, fetch_options(func))
 
 
+# A cluster address as ray.init takes it: host:port, ray://host:port, auto or local.
+_RAY_ADDRESS = re.compile(r"^(auto|local|ray://\S+|\[[0-9A-Fa-f:.]+\]:\d+|[\w.-]+:\d+)$")
+RAY_EXTRA = "pip install 'ringkas[ray]'"
+
+
+def _ray_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value and not _RAY_ADDRESS.match(value):
+        raise click.BadParameter(
+            f"{value!r} is not a cluster address (host:port, ray://host:port, auto or local); "
+            "to use RAY_ADDRESS or a local instance, give --ray after the paths"
+        )
+    return value
+
+
+def ray_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Where the work is done: in this process, or by actors on a Ray cluster."""
+    options: list[Decorator] = [
+        click.option(
+            "--ray",
+            "ray_address",
+            is_flag=False,
+            flag_value="",
+            default=None,
+            metavar="[ADDRESS]",
+            callback=_ray_address,
+            help="Do the work on a Ray cluster: ADDRESS of its head (host:port or "
+            "ray://host:port); alone, RAY_ADDRESS, a cluster started on this machine, or a "
+            f"new local instance. Needs `{RAY_EXTRA}`.",
+        ),
+        click.option(
+            "--ray-actors",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="With --ray: actors, each with the models loaded once. "
+            "[default: as many as the cluster's CPUs (or GPUs) hold]",
+        ),
+        click.option(
+            "--ray-cpus",
+            type=click.FloatRange(min=0, min_open=True),
+            metavar="N",
+            help="With --ray: CPUs per actor, its inference threads. [default: 1]",
+        ),
+        click.option(
+            "--ray-gpus",
+            type=click.FloatRange(min=0),
+            metavar="N",
+            help="With --ray: GPUs per actor; more than 0 runs the models on CUDA. [default: 0]",
+        ),
+    ]
+    return _apply(options, func)
+
+
 def resolve_settings(options: dict[str, Any]) -> Settings:
     """Settings from flags, RINGKAS_* variables, the config file and defaults, in that order
     (ringkas.config.resolve); the job's format and output folder resolve the same way."""

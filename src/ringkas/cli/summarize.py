@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ringkas.cli.options import (
+    RAY_EXTRA,
     ModelNotes,
     echo_error,
     echo_note,
@@ -17,13 +18,14 @@ from ringkas.cli.options import (
     feed_options,
     job_options,
     model_options,
+    ray_options,
     resolve_format,
     resolve_settings,
 )
-from ringkas.errors import ExitCode
+from ringkas.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from ringkas.batch import JobOptions, JobReport
+    from ringkas.batch import Job, JobOptions, JobReport
 
 
 def _job_options(options: dict[str, Any], *, summarize: bool) -> JobOptions:
@@ -86,10 +88,30 @@ def print_summary(report: JobReport) -> None:
         echo_note(f"failed: {record.error}")
 
 
-def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) -> None:
+def _ray_job(options: dict[str, Any]) -> tuple[type[Job], dict[str, Any]]:
+    """The job class, and its extra arguments: a RayJob with --ray (Ray is imported only
+    then), else the local Job."""
     from ringkas.batch import Job
+
+    address = options.pop("ray_address")
+    sizes = {name: options.pop(f"ray_{name}") for name in ("actors", "cpus", "gpus")}
+    if address is None:
+        given = [f"--ray-{name}" for name, value in sizes.items() if value is not None]
+        if given:
+            raise UsageError(f"{', '.join(given)} needs --ray")
+        return Job, {}
+    try:
+        from ringkas.ray import RayJob, RayOptions
+    except ImportError as exc:
+        raise UsageError(f"--ray needs Ray Data, which is not installed ({RAY_EXTRA})") from exc
+    chosen = {name: value for name, value in sizes.items() if value is not None}
+    return RayJob, {"ray_options": RayOptions(address=address or None, **chosen)}
+
+
+def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) -> None:
     from ringkas.pipeline import Pipeline
 
+    job_class, extra = _ray_job(options)
     settings = resolve_settings(options)
     job = _job_options(options, summarize=summarize)
     if job.quiet:
@@ -100,7 +122,8 @@ def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) ->
         )
     pipeline = Pipeline(settings, report=None if job.quiet else ModelNotes())
     say = (lambda message: None) if job.quiet else echo_note
-    report = Job(pipeline, job, say=say, warn=echo_warning, error=echo_error).run(paths)
+    runner = job_class(pipeline, job, say=say, warn=echo_warning, error=echo_error, **extra)
+    report = runner.run(paths)
     if not job.quiet and (len(report.records) > 1 or job.output_dir or report.interrupted):
         print_summary(report)
     if report.exit_code != ExitCode.OK:
@@ -112,6 +135,7 @@ def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) ->
 @model_options(summarizer=True)
 @job_options
 @feed_options
+@ray_options
 @click.option(
     "--explain",
     is_flag=True,
@@ -139,6 +163,7 @@ def summarize(paths: tuple[str, ...], **options: Any) -> None:
 @model_options(summarizer=False)
 @job_options
 @feed_options
+@ray_options
 def translate(paths: tuple[str, ...], **options: Any) -> None:
     """Translate Indonesian articles to English, paragraph by paragraph.
 
