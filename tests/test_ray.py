@@ -254,12 +254,14 @@ def test_translate_on_ray_and_a_missing_model_stops_the_job(
 # -- killed, interrupted, resumed ----------------------------------------------------------
 
 
-def _driver(address: str, *args: str) -> subprocess.Popen[bytes]:
+def _driver(address: str, temp: Path, *args: str) -> subprocess.Popen[bytes]:
     """`ringkas summarize ... --ray ADDRESS` as a real process (SIGINT as a terminal sends
-    it: a background process may inherit it ignored)."""
+    it: a background process may inherit it ignored); its temporary files (the log of Ray's
+    messages, left behind when it is killed) go to ``temp``."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(NONET), str(REPO / "src")]),
+        "TMPDIR": str(temp),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "ringkas", "summarize", *args, "--ray", address],
@@ -285,7 +287,7 @@ def test_a_killed_ray_job_resumes_locally_and_back_on_ray(
     total = copies(articles, 3)
     # One actor: outputs come a batch (8) at a time, so the kill lands half-way.
     process = _driver(
-        ray_address, str(articles), *models(tiny), "-O", str(out), "--ray-actors", "1"
+        ray_address, tmp_path, str(articles), *models(tiny), "-O", str(out), "--ray-actors", "1"
     )
     _wait_for(out, 3, process)
     process.kill()
@@ -327,6 +329,7 @@ def test_ctrl_c_cancels_the_ray_job_and_keeps_what_was_written(
     total = copies(articles, 5)
     process = _driver(
         ray_address,
+        tmp_path,
         str(articles),
         *models(tiny),
         "-O",
