@@ -89,7 +89,9 @@ def test_stdin_closed(work: Path) -> None:
     assert process.stdout == ""
     listed = shell("$RINGKAS summarize --files-from - <&-", work)
     assert listed.returncode == ExitCode.INPUT_FAILED
-    assert "stdin" in listed.stderr and "closed" in listed.stderr and "Traceback" not in listed.stderr
+    assert (
+        "stdin" in listed.stderr and "closed" in listed.stderr and "Traceback" not in listed.stderr
+    )
 
 
 def test_the_reader_goes_away(work: Path) -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import Any, TypeVar
 
-from ringkas.errors import ExitCode, InputError, UsageError
+from ringkas import stopping
+from ringkas.errors import ExitCode, InputError, StdoutError, UsageError, internal_failure
 from ringkas.outputs import (
     FileSink,
     FileTarget,
@@ -40,6 +41,7 @@ from ringkas.pipeline import FLUSH, Document, Flush, Pipeline
 from ringkas.progress import Progress
 from ringkas.result import Result
 from ringkas.sources import (
+    DEFAULT_GLOBS,
     DEFAULT_MAX_BYTES,
     STDIN,
     Fetcher,
@@ -47,8 +49,10 @@ from ringkas.sources import (
     InputItem,
     Inputs,
     find_inputs,
+    input_label,
     read_item,
     read_jsonl,
+    standard_input,
     url_item,
 )
 from ringkas.sources.feeds import read_feeds
@@ -124,6 +128,8 @@ class JobReport:
     seconds: float = 0.0
     strict: bool = False
     write_failed: bool = False  # an output that is no one input's (the report) failed
+    signum: int = signal.SIGINT  # the signal that interrupted the job
+    stopped: StdoutError | None = None  # results could no longer be written to stdout
 
     def counts(self) -> dict[str, int]:
         counts = {"done": 0, "skipped": 0, "failed": 0, "not_started": 0}
@@ -132,9 +138,11 @@ class JobReport:
         return counts
 
     @property
-    def exit_code(self) -> ExitCode:
+    def exit_code(self) -> int:
         if self.interrupted:
-            return ExitCode.INTERRUPTED
+            return 128 + self.signum
+        if self.stopped is not None:
+            return int(self.stopped.exit_code)
         if self.counts()["failed"] or self.write_failed:
             return ExitCode.INPUT_FAILED
         if self.strict and any(record.faithful is False for record in self.records):
@@ -145,40 +153,11 @@ class JobReport:
         return {
             "counts": self.counts(),
             "interrupted": self.interrupted,
+            "stopped": self.stopped.message if self.stopped is not None else None,
             "seconds": round(self.seconds, 3),
             "exit_code": int(self.exit_code),
             "items": [asdict(record) for record in self.records],
         }
-
-
-class _Stop:
-    """First Ctrl-C: finish the current article, then stop. Second: stop at once."""
-
-    def __init__(self, say: Say) -> None:
-        self.event = threading.Event()
-        self.say = say
-        self._previous: Any = None
-
-    def __enter__(self) -> _Stop:
-        if threading.current_thread() is threading.main_thread():
-            # Installed explicitly: a process started in the background by a script inherits
-            # SIGINT as ignored, and Ctrl-C/kill -INT must still stop it cleanly.
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        if self.event.is_set():
-            raise KeyboardInterrupt
-        self.event.set()
-        self.say("interrupted: finishing the articles in progress (Ctrl-C again to stop at once)")
-
-    @property
-    def requested(self) -> bool:
-        return self.event.is_set()
 
 
 T = TypeVar("T")
@@ -222,13 +201,21 @@ class Job:
     """Runs a pipeline over inputs and sends each outcome to a sink."""
 
     def __init__(
-        self, pipeline: Pipeline, options: JobOptions, *, say: Say, warn: Say, error: Say
+        self,
+        pipeline: Pipeline,
+        options: JobOptions,
+        *,
+        say: Say,
+        warn: Say,
+        error: Say,
+        debug: Callable[[BaseException], None] | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.options = options
         self.say = say
         self.warn = warn
         self.error = error
+        self.debug = debug  # shows what an input's internal error came from (--debug)
         self.records: list[ItemRecord] = []
         self._lost: OutputError | None = None  # the -o file could not be written
         self._report_target: FileTarget | None = None  # where --report goes, once checked
@@ -254,9 +241,13 @@ class Job:
     def _jsonl_documents(self, paths: tuple[str, ...]) -> Iterator[Document | InputError | Flush]:
         for path in paths or (STDIN,):
             if path == STDIN:
+                try:
+                    stream = standard_input()
+                except InputError as exc:
+                    yield exc
+                    continue
                 # A producer may wait for each answer before it writes the next line.
-                lines = read_jsonl(sys.stdin.buffer, max_bytes=self.options.max_bytes)
-                yield from read_ahead(lines)
+                yield from read_ahead(read_jsonl(stream, max_bytes=self.options.max_bytes))
                 continue
             try:
                 with open(path, "rb") as handle:
@@ -322,7 +313,13 @@ class Job:
             raise
 
     def run(self, paths: tuple[str, ...]) -> JobReport:
-        """Process every input; returns what happened (never raises for a bad input)."""
+        """Process every input; returns what happened (never raises for a bad input).
+
+        A signal (Ctrl-C, SIGTERM, SIGHUP) stops the job after the articles in progress;
+        stdout that can no longer be written (closed by its reader, a full disk) stops it at
+        once. Either way the inputs not started are reported and ``--report`` is written;
+        the :class:`StdoutError` is raised after that.
+        """
         options = self.options
         self._check(paths)
         started = time.monotonic()
@@ -342,11 +339,13 @@ class Job:
                 named = {item.url for item in inputs.items}
                 inputs.items += [url_item(i.url, feed=i.feed) for i in found if i.url not in named]
                 inputs.errors += failed
+            if not inputs.items and not inputs.errors and not inputs.skipped:
+                raise self._nothing_matched(paths)
         try:
             return self._run(paths, inputs, fetcher, started)
         finally:
             if fetcher is not None:
-                fetcher.cancel()  # after a second Ctrl-C, downloads still going stop now
+                fetcher.cancel()  # downloads still going (after a stop or a failure) end now
                 fetcher.close()
 
     def _run(
@@ -375,19 +374,20 @@ class Job:
         for skipped in inputs.skipped:
             self.say(f"{skipped.source}: skipped: {skipped.reason}")
             self.records.append(ItemRecord(skipped.source, "skipped", reason=skipped.reason))
-        for problem in inputs.errors:
-            self._failed(problem, sink)
         total = len(items) if options.input_format != "jsonl" else None
-        interrupted = False
-        with _Stop(self.say) as stop, Progress(total, enabled=options.progress) as progress:
+        interrupted, signum = False, None
+        stopped: StdoutError | None = None
+        with stopping.graceful(self.say), Progress(total, enabled=options.progress) as progress:
             self.pipeline.on_stage = progress.stage
             keys: dict[int, Any] = {}
             if options.input_format == "jsonl":
-                documents = self._from_jsonl(paths, stop)
+                documents = self._from_jsonl(paths)
             else:
                 planned = ((item, plan.targets.get(index)) for index, item in enumerate(items))
-                documents = self._from_items(planned, state, keys, stop, progress, fetcher)
+                documents = self._from_items(planned, state, keys, progress, fetcher)
             try:
+                for problem in inputs.errors:
+                    self._failed(problem, sink)
                 for document, outcome in self.pipeline.process(
                     documents, summarize=options.summarize
                 ):
@@ -398,22 +398,64 @@ class Job:
                         break  # the one output file cannot be written: stop here
                 # Once stopped, the inputs end: the articles already in progress (a group
                 # that shares batches) are finished and written, and nothing new starts.
-                interrupted = stop.requested
-            except KeyboardInterrupt:
-                interrupted = True
+                interrupted = stopping.requested()
+            except KeyboardInterrupt as exc:  # also stopping.Interrupted
+                interrupted, signum = True, getattr(exc, "signum", None)
+            except StdoutError as exc:
+                stopped = exc
             finally:
-                self._close(sink)
-        if interrupted or self._lost is not None:
+                try:
+                    self._close(sink)
+                except StdoutError as exc:
+                    stopped = stopped or exc
+        if interrupted or self._lost is not None or stopped is not None:
             seen = {record.source for record in self.records}
             self.records += [
                 ItemRecord(i.source, "not_started") for i in items if i.source not in seen
             ]
-        return self._report(interrupted, started)
+        report = self._report(
+            interrupted, started, signum=signum or stopping.stop_signal(), stopped=stopped
+        )
+        if stopped is not None and not interrupted:
+            raise stopped
+        return report
 
-    def _report(self, interrupted: bool, started: float) -> JobReport:
+    def _nothing_matched(self, paths: tuple[str, ...]) -> InputError:
+        """Zero inputs: say where nothing was found, instead of a summary of nothing."""
+        options = self.options
+        reasons = []
+        folders = [path for path in paths if path != STDIN and Path(path).is_dir()]
+        if folders:
+            globs = " ".join(options.globs or DEFAULT_GLOBS)
+            reasons.append(f"no file in {', '.join(folders)} matches {globs}")
+        if options.files_from is not None:
+            reasons.append(f"the --files-from list {input_label(options.files_from)} is empty")
+        if options.feeds:
+            reasons.append("the feeds have no items to read")
+        return InputError(
+            "no inputs matched: " + "; ".join(reasons or ["nothing to read"]),
+            "hidden files and folders are skipped; --glob chooses the names",
+            source="",
+        )
+
+    def _report(
+        self,
+        interrupted: bool,
+        started: float,
+        *,
+        signum: int | None = None,
+        stopped: StdoutError | None = None,
+    ) -> JobReport:
         """What happened so far, also written to --report."""
         options = self.options
-        report = JobReport(self.records, interrupted, time.monotonic() - started, options.strict)
+        report = JobReport(
+            self.records,
+            interrupted,
+            time.monotonic() - started,
+            options.strict,
+            signum=signum or signal.SIGINT,
+            stopped=stopped,
+        )
         if self._report_target is not None:
             payload = {**report.to_dict(), "settings": self.pipeline.config.as_dict()}
             text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
@@ -445,7 +487,6 @@ class Job:
         items: Iterable[tuple[InputItem, Planned | None]],
         state: StateLog | None,
         keys: dict[int, Any],
-        stop: _Stop,
         progress: Progress,
         fetcher: Fetcher | None = None,
     ) -> Iterator[Document | InputError]:
@@ -453,7 +494,7 @@ class Job:
         skipped here."""
         options = self.options
         settings_hash = self._settings_hash()
-        for item, planned, read in self._read(items, stop, progress, fetcher):
+        for item, planned, read in self._read(items, progress, fetcher):
             if isinstance(read, InputError):
                 yield read  # reported in its turn, by the pipeline's outcomes
                 continue
@@ -481,7 +522,6 @@ class Job:
     def _read(
         self,
         items: Iterable[tuple[InputItem, Planned | None]],
-        stop: _Stop,
         progress: Progress,
         fetcher: Fetcher | None,
     ) -> Iterator[tuple[InputItem, Planned | None, Document | InputError]]:
@@ -496,11 +536,13 @@ class Job:
                 )
             except InputError as exc:
                 return exc
+            except Exception as exc:  # a bug met reading this input: its failure alone
+                return internal_failure(item.source, exc)
 
         pending = iter(items)
         if fetcher is None:
             for item, planned in pending:
-                if stop.requested:
+                if stopping.requested():
                     return
                 progress.current(item.source)
                 yield item, planned, read(item)
@@ -510,27 +552,25 @@ class Job:
         ahead = deque()
         try:
             while True:
-                while len(ahead) < FETCH_AHEAD and not stop.requested:
+                while len(ahead) < FETCH_AHEAD and not stopping.requested():
                     following = next(pending, None)
                     if following is None:
                         break
                     item, planned = following
                     ahead.append((item, planned, pool.submit(read, item) if item.url else None))
-                if not ahead or stop.requested:
+                if not ahead or stopping.requested():
                     return
                 item, planned, future = ahead.popleft()
                 progress.current(item.source)
                 yield item, planned, read(item) if future is None else future.result()
         finally:
-            if stop.requested:
+            if stopping.requested():
                 fetcher.cancel()  # nothing new starts: downloads in progress end now
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _from_jsonl(
-        self, paths: tuple[str, ...], stop: _Stop
-    ) -> Iterator[Document | InputError | Flush]:
+    def _from_jsonl(self, paths: tuple[str, ...]) -> Iterator[Document | InputError | Flush]:
         for entry in self._jsonl_documents(paths):
-            if stop.requested:
+            if stopping.requested():
                 return
             yield entry
 
@@ -558,6 +598,11 @@ class Job:
             else:
                 self._failed(exc, sink)
             return
+        except StdoutError:
+            raise  # nothing more can be written: the job stops
+        except Exception as exc:  # a bug met writing this result: its failure alone
+            self._failed(internal_failure(outcome.source, exc), sink)
+            return
         self.records.append(
             ItemRecord(
                 outcome.source,
@@ -570,6 +615,8 @@ class Job:
         )
 
     def _failed(self, error: InputError, sink: Sink, record_id: Any = None) -> None:
+        if self.debug is not None and error.__cause__ is not None:
+            self.debug(error.__cause__)
         self.error(error.one_line())
         try:
             sink.failure(error.source, error, record_id)
