@@ -47,7 +47,8 @@ def installed_difference(names: list[str]) -> list[str]:
     installed = {
         str(file)
         for file in dist.files or []
-        if not str(file).startswith(("../", "/")) and ".dist-info/" not in str(file)
+        if not str(file).startswith(("../", "/"))
+        and ".dist-info/" not in str(file)
         and "__pycache__" not in str(file)
     }
     wanted = {name for name in names if ".dist-info/" not in name}

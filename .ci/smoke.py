@@ -69,6 +69,13 @@ def non_empty(process: subprocess.CompletedProcess[bytes]) -> str | None:
     return None if process.stdout.strip() else "nothing on stdout"
 
 
+def one_line(process: subprocess.CompletedProcess[bytes]) -> str | None:
+    lines = process.stderr.decode("utf-8", "replace").strip().splitlines()
+    if len(lines) == 1 and lines[0].startswith("ringkas: error: "):
+        return None
+    return f"not one `ringkas: error:` line on stderr: {lines!r}"
+
+
 class Smoke:
     def __init__(self, work: Path) -> None:
         self.work = work
@@ -99,17 +106,20 @@ class Smoke:
         cwd: Path | None = None,
         env: dict[str, str] | None = None,
         shown: str | None = None,
+        stdout_path: str | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
         command = shown or "ringkas " + " ".join(args)
         start = time.monotonic()
-        process = subprocess.run(
-            [self.ringkas, *args],
-            input=stdin if stdin is not None else b"",
-            capture_output=True,
-            cwd=cwd or self.work,
-            env={**self.env, **(env or {})},
-            timeout=600,
-        )
+        with open(stdout_path or os.devnull, "wb") as target:
+            process = subprocess.run(
+                [self.ringkas, *args],
+                input=stdin if stdin is not None else b"",
+                stdout=target if stdout_path else subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=cwd or self.work,
+                env={**self.env, **(env or {})},
+                timeout=600,
+            )
         problem = self._problem(process, expect, check)
         seconds = time.monotonic() - start
         self.outcomes.append(Outcome(command, seconds, problem))
@@ -191,9 +201,9 @@ def main() -> int:
                 return "the bad file is not named on stderr"
             return None
 
+        outputs = ["-O", str(out_dir), "-f", "json", "--report", str(report)]
         smoke.run(
-            ["summarize", str(folder), *models, "-O", str(out_dir), "-f", "json"]
-            + ["--report", str(report)],
+            ["summarize", str(folder), *models, *outputs],
             expect=1,
             check=folder_outcome,
         )
@@ -213,8 +223,16 @@ def main() -> int:
         smoke.run(["prompts", "list"], check=non_empty)
         smoke.run(["prompts", "show", "5w1h", "--example"], check=non_empty)
         smoke.run(["config", "show"], check=non_empty)
-        smoke.run(["summarize", str(work / "tidak-ada.txt"), *models], expect=1)
-        smoke.run(["summarize", str(article), *models, "--beam", "0"], expect=2)
+        # Faults: one line on stderr and the documented exit code.
+        smoke.run(["summarize", str(work / "tidak-ada.txt"), *models], expect=1, check=one_line)
+        smoke.run(["summarize", str(article), *models, "--beam", "0"], expect=2, check=one_line)
+        smoke.run(
+            ["translate", str(article), "-t", str(marian)],
+            expect=74,
+            stdout_path="/dev/full",
+            check=one_line,
+            shown=f"ringkas translate {article} -t {marian} > /dev/full",
+        )
 
         failed = [outcome for outcome in smoke.outcomes if outcome.problem]
         total = sum(outcome.seconds for outcome in smoke.outcomes)

@@ -307,3 +307,11 @@ def test_shell_completion(shell: str) -> None:
     )
     assert answer.returncode == 0, answer.stderr
     assert "summarize" in answer.stdout
+
+
+def test_every_exit_code_is_in_readme() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    cells = [row.split("|")[1].strip() for row in section.splitlines() if row.startswith("| ")]
+    documented = {int(cell) for cell in cells if cell.isdigit()}
+    assert documented == {int(code) for code in ExitCode}

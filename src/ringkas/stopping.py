@@ -148,8 +148,8 @@ def _first(signum: int) -> bool:
         _state.announced = _state.announced or announce
     if announce and say is not None:
         say(
-            f"interrupted ({signal_name(signum)}): finishing the articles in progress, "
-            "then stopping (Ctrl-C again to stop at once)"
+            f"interrupted ({signal_name(signum)}): finishing what is in progress, then "
+            "stopping (Ctrl-C again to stop at once)"
         )
     return graceful
 
