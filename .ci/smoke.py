@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = REPO / "examples" / "articles" / "maluku-kumkm.txt"
-README_JOB = "ringkas summarize examples/articles/maluku-kumkm.txt"
 # What a Python failure looks like on stderr, whoever prints it.
 CRASH_MARKS = ("Traceback (most recent call last)", "Exception ignored", "Fatal Python error")
 
@@ -150,7 +150,13 @@ class Smoke:
 
 def main() -> int:
     sys.path.insert(0, str(REPO / "tests"))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from readme_commands import README, blocks_under
+
     from tiny_models import build_bart, build_marian
+
+    # README's main job ("The two commands", first block), word for word.
+    (readme_job,) = blocks_under("## The two commands", README.read_text(encoding="utf-8"))[0]
 
     with tempfile.TemporaryDirectory(prefix="ringkas-smoke-") as tmp:
         work = Path(tmp)
@@ -176,10 +182,10 @@ def main() -> int:
         smoke.run(["--help"], check=non_empty)
         # README's main job, word for word; the models come from RINGKAS_* variables.
         smoke.run(
-            README_JOB.split()[1:],
+            shlex.split(readme_job)[1:],
             cwd=REPO,
             env={"RINGKAS_TRANSLATOR": str(marian), "RINGKAS_SUMMARIZER": str(bart)},
-            shown=f"{README_JOB}   (RINGKAS_TRANSLATOR/RINGKAS_SUMMARIZER: tiny models)",
+            shown=f"{readme_job}   (RINGKAS_TRANSLATOR/RINGKAS_SUMMARIZER: tiny models)",
             check=non_empty,
         )
         smoke.run(["summarize", str(article), *models], check=non_empty)
