@@ -106,16 +106,16 @@ def _check(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _write(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ringkas.outputs
+    from ringkas.outputs.files import Folder
 
-    original = ringkas.outputs.write_atomic
+    original = Folder.write
 
-    def write_atomic(path: Path, content: str) -> None:
-        if path.name.startswith("b."):
+    def write(self: Folder, name: str, data: bytes, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("b."):
             raise injected("write")
-        original(path, content)
+        return original(self, name, data, *args, **kwargs)
 
-    monkeypatch.setattr(ringkas.outputs, "write_atomic", write_atomic)
+    monkeypatch.setattr(Folder, "write", write)
 
 
 STAGES: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
