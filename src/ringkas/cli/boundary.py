@@ -17,6 +17,7 @@ import contextlib
 import errno
 import io
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
@@ -257,7 +258,8 @@ def exit_code_for(error: BaseException, *, debug: bool) -> int:
         echo_error(error.one_line())
         return int(error.exit_code)
     if isinstance(error, stopping.Interrupted):
-        echo_error(f"interrupted ({stopping.signal_name(error.signum)})")
+        by = "" if error.signum == signal.SIGINT else f" ({stopping.signal_name(error.signum)})"
+        echo_error(f"interrupted{by}")
         return error.exit_code
     if isinstance(error, (KeyboardInterrupt, click.Abort)):
         echo_error("interrupted")
