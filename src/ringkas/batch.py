@@ -17,7 +17,8 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import Any, TypeVar
 
-from ringkas.errors import ExitCode, InputError, UsageError
+from ringkas import stopping
+from ringkas.errors import ExitCode, InputError, StdoutError, UsageError, internal_failure
 from ringkas.outputs import (
     FileSink,
     FileTarget,
@@ -40,6 +41,7 @@ from ringkas.pipeline import FLUSH, Document, Flush, Pipeline
 from ringkas.progress import Progress
 from ringkas.result import Result
 from ringkas.sources import (
+    DEFAULT_GLOBS,
     DEFAULT_MAX_BYTES,
     STDIN,
     Fetcher,
@@ -47,8 +49,10 @@ from ringkas.sources import (
     InputItem,
     Inputs,
     find_inputs,
+    input_label,
     read_item,
     read_jsonl,
+    standard_input,
     url_item,
 )
 from ringkas.sources.feeds import read_feeds
@@ -131,6 +135,8 @@ class JobReport:
     seconds: float = 0.0
     strict: bool = False
     write_failed: bool = False  # an output that is no one input's (the report) failed
+    signum: int = signal.SIGINT  # the signal that interrupted the job
+    stopped: StdoutError | None = None  # results could no longer be written to stdout
 
     def counts(self) -> dict[str, int]:
         counts = {"done": 0, "skipped": 0, "failed": 0, "not_started": 0}
@@ -139,9 +145,11 @@ class JobReport:
         return counts
 
     @property
-    def exit_code(self) -> ExitCode:
+    def exit_code(self) -> int:
         if self.interrupted:
-            return ExitCode.INTERRUPTED
+            return 128 + self.signum
+        if self.stopped is not None:
+            return int(self.stopped.exit_code)
         if self.counts()["failed"] or self.write_failed:
             return ExitCode.INPUT_FAILED
         if self.strict and any(record.faithful is False for record in self.records):
@@ -152,47 +160,11 @@ class JobReport:
         return {
             "counts": self.counts(),
             "interrupted": self.interrupted,
+            "stopped": self.stopped.message if self.stopped is not None else None,
             "seconds": round(self.seconds, 3),
             "exit_code": int(self.exit_code),
             "items": [record.to_dict() for record in self.records],
         }
-
-
-class Stop:
-    """First Ctrl-C: finish the current article, then stop. Second: stop at once.
-
-    ``immediate``: the first Ctrl-C stops at once (a job whose work runs elsewhere and is
-    cancelled, not finished)."""
-
-    def __init__(self, say: Say, *, immediate: bool = False) -> None:
-        self.event = threading.Event()
-        self.say = say
-        self.immediate = immediate
-        self._previous: Any = None
-
-    def __enter__(self) -> Stop:
-        if threading.current_thread() is threading.main_thread():
-            # Installed explicitly: a process started in the background by a script inherits
-            # SIGINT as ignored, and Ctrl-C/kill -INT must still stop it cleanly.
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-    def _handle(self, signum: int, frame: Any) -> None:
-        if self.event.is_set():
-            raise KeyboardInterrupt
-        self.event.set()
-        if self.immediate:
-            self.say("interrupted: stopping; what was written is kept")
-            raise KeyboardInterrupt
-        self.say("interrupted: finishing the articles in progress (Ctrl-C again to stop at once)")
-
-    @property
-    def requested(self) -> bool:
-        return self.event.is_set()
 
 
 T = TypeVar("T")
@@ -251,16 +223,24 @@ class Job:
     report); :meth:`_execute` is the work, here in this process (``ringkas.ray`` has it
     done on a Ray cluster instead)."""
 
-    immediate_stop = False  # see Stop
+    immediate_stop = False  # True: the first Ctrl-C stops at once (work done elsewhere)
 
     def __init__(
-        self, pipeline: Pipeline, options: JobOptions, *, say: Say, warn: Say, error: Say
+        self,
+        pipeline: Pipeline,
+        options: JobOptions,
+        *,
+        say: Say,
+        warn: Say,
+        error: Say,
+        debug: Callable[[BaseException], None] | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.options = options
         self.say = say
         self.warn = warn
         self.error = error
+        self.debug = debug  # shows what an input's internal error came from (--debug)
         self.records: list[ItemRecord] = []
         self._lost: OutputError | None = None  # the -o file could not be written
         self._report_target: FileTarget | None = None  # where --report goes, once checked
@@ -286,9 +266,13 @@ class Job:
     def _jsonl_documents(self, paths: tuple[str, ...]) -> Iterator[Document | InputError | Flush]:
         for path in paths or (STDIN,):
             if path == STDIN:
+                try:
+                    stream = standard_input()
+                except InputError as exc:
+                    yield exc
+                    continue
                 # A producer may wait for each answer before it writes the next line.
-                lines = read_jsonl(sys.stdin.buffer, max_bytes=self.options.max_bytes)
-                yield from read_ahead(lines)
+                yield from read_ahead(read_jsonl(stream, max_bytes=self.options.max_bytes))
                 continue
             try:
                 with open(path, "rb") as handle:
@@ -354,7 +338,13 @@ class Job:
             raise
 
     def run(self, paths: tuple[str, ...]) -> JobReport:
-        """Process every input; returns what happened (never raises for a bad input)."""
+        """Process every input; returns what happened (never raises for a bad input).
+
+        A signal (Ctrl-C, SIGTERM, SIGHUP) stops the job after the articles in progress;
+        stdout that can no longer be written (closed by its reader, a full disk) stops it at
+        once. Either way the inputs not started are reported and ``--report`` is written;
+        the :class:`StdoutError` is raised after that.
+        """
         options = self.options
         self._check(paths)
         started = time.monotonic()
@@ -374,11 +364,13 @@ class Job:
                 named = {item.url for item in inputs.items}
                 inputs.items += [url_item(i.url, feed=i.feed) for i in found if i.url not in named]
                 inputs.errors += failed
+            if not inputs.items and not inputs.errors and not inputs.skipped:
+                raise self._nothing_matched(paths)
         try:
             return self._run(paths, inputs, fetcher, started)
         finally:
             if fetcher is not None:
-                fetcher.cancel()  # after a second Ctrl-C, downloads still going stop now
+                fetcher.cancel()  # downloads still going (after a stop or a failure) end now
                 fetcher.close()
 
     def _run(
@@ -407,20 +399,30 @@ class Job:
         for skipped in inputs.skipped:
             self.say(f"{skipped.source}: skipped: {skipped.reason}")
             self.records.append(ItemRecord(skipped.source, "skipped", reason=skipped.reason))
-        for problem in inputs.errors:
-            self._failed(problem, sink)
         total = len(items) if options.input_format != "jsonl" else None
-        interrupted = False
-        stop = Stop(self.say, immediate=self.immediate_stop)
-        with stop, Progress(total, enabled=options.progress) as progress:
+        interrupted, signum = False, None
+        stopped: StdoutError | None = None
+        # A job whose work runs elsewhere (Ray) stops at the first Ctrl-C, cancelling it;
+        # here the first one lets the articles in progress finish (stopping.graceful).
+        signals = (
+            stopping.handling_signals() if self.immediate_stop else stopping.graceful(self.say)
+        )
+        with signals, Progress(total, enabled=options.progress) as progress:
             try:
-                self._execute(paths, JobWork(items, plan, state, sink, fetcher), stop, progress)
-                interrupted = stop.requested
-            except KeyboardInterrupt:
-                interrupted = True
+                for problem in inputs.errors:
+                    self._failed(problem, sink)
+                self._execute(paths, JobWork(items, plan, state, sink, fetcher), progress)
+                interrupted = stopping.requested()
+            except KeyboardInterrupt as exc:  # also stopping.Interrupted
+                interrupted, signum = True, getattr(exc, "signum", None)
+            except StdoutError as exc:
+                stopped = exc
             finally:
-                self._close(sink)
-        if interrupted or self._lost is not None:
+                try:
+                    self._close(sink)
+                except StdoutError as exc:
+                    stopped = stopped or exc
+        if interrupted or self._lost is not None or stopped is not None:
             seen = {record.source for record in self.records}
             self.records += [
                 ItemRecord(item.source, "not_started", position=position)
@@ -430,11 +432,14 @@ class Job:
         # In input order, whatever order the results came in (inputs already done are
         # known before the group they are read with is finished).
         self.records.sort(key=lambda record: record.position)
-        return self._report(interrupted, started)
+        report = self._report(
+            interrupted, started, signum=signum or stopping.stop_signal(), stopped=stopped
+        )
+        if stopped is not None and not interrupted:
+            raise stopped
+        return report
 
-    def _execute(
-        self, paths: tuple[str, ...], work: JobWork, stop: Stop, progress: Progress
-    ) -> None:
+    def _execute(self, paths: tuple[str, ...], work: JobWork, progress: Progress) -> None:
         """Do the work here: read each input, run the pipeline, write each outcome."""
         options = self.options
         self.pipeline.on_stage = progress.stage
@@ -442,12 +447,12 @@ class Job:
         # folder, where its result goes.
         keys: dict[int, tuple[int, Any]] = {}
         if options.input_format == "jsonl":
-            documents = self._from_jsonl(paths, keys, stop)
+            documents = self._from_jsonl(paths, keys)
         else:
             planned = (
                 (index, item, work.plan.targets.get(index)) for index, item in enumerate(work.items)
             )
-            documents = self._from_items(planned, work.state, keys, stop, progress, work.fetcher)
+            documents = self._from_items(planned, work.state, keys, progress, work.fetcher)
         for document, outcome in self.pipeline.process(documents, summarize=options.summarize):
             position, key = keys.pop(id(outcome if document is None else document), (-1, None))
             self._handle(document, outcome, key, work.sink, position=position)
@@ -457,10 +462,42 @@ class Job:
         # Once stopped, the inputs end: the articles already in progress (a group that
         # shares batches) are finished and written, and nothing new starts.
 
-    def _report(self, interrupted: bool, started: float) -> JobReport:
+    def _nothing_matched(self, paths: tuple[str, ...]) -> InputError:
+        """Zero inputs: say where nothing was found, instead of a summary of nothing."""
+        options = self.options
+        reasons = []
+        folders = [path for path in paths if path != STDIN and Path(path).is_dir()]
+        if folders:
+            globs = " ".join(options.globs or DEFAULT_GLOBS)
+            reasons.append(f"no file in {', '.join(folders)} matches {globs}")
+        if options.files_from is not None:
+            reasons.append(f"the --files-from list {input_label(options.files_from)} is empty")
+        if options.feeds:
+            reasons.append("the feeds have no items to read")
+        return InputError(
+            "no inputs matched: " + "; ".join(reasons or ["nothing to read"]),
+            "hidden files and folders are skipped; --glob chooses the names",
+            source="",
+        )
+
+    def _report(
+        self,
+        interrupted: bool,
+        started: float,
+        *,
+        signum: int | None = None,
+        stopped: StdoutError | None = None,
+    ) -> JobReport:
         """What happened so far, also written to --report."""
         options = self.options
-        report = JobReport(self.records, interrupted, time.monotonic() - started, options.strict)
+        report = JobReport(
+            self.records,
+            interrupted,
+            time.monotonic() - started,
+            options.strict,
+            signum=signum or signal.SIGINT,
+            stopped=stopped,
+        )
         if self._report_target is not None:
             payload = {**report.to_dict(), "settings": self.pipeline.config.as_dict()}
             text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
@@ -492,7 +529,6 @@ class Job:
         items: Iterable[tuple[int, InputItem, Planned | None]],
         state: StateLog | None,
         keys: dict[int, tuple[int, Any]],
-        stop: Stop,
         progress: Progress,
         fetcher: Fetcher | None = None,
     ) -> Iterator[Document | InputError]:
@@ -500,7 +536,7 @@ class Job:
         skipped here."""
         options = self.options
         settings_hash = self._settings_hash()
-        for index, item, planned, read in self._read(items, stop, progress, fetcher):
+        for index, item, planned, read in self._read(items, progress, fetcher):
             if isinstance(read, InputError):
                 keys[id(read)] = (index, None)
                 yield read  # reported in its turn, by the pipeline's outcomes
@@ -532,7 +568,6 @@ class Job:
     def _read(
         self,
         items: Iterable[tuple[int, InputItem, Planned | None]],
-        stop: Stop,
         progress: Progress,
         fetcher: Fetcher | None,
     ) -> Iterator[tuple[int, InputItem, Planned | None, Document | InputError]]:
@@ -547,11 +582,13 @@ class Job:
                 )
             except InputError as exc:
                 return exc
+            except Exception as exc:  # a bug met reading this input: its failure alone
+                return internal_failure(item.source, exc)
 
         pending = iter(items)
         if fetcher is None:
             for index, item, planned in pending:
-                if stop.requested:
+                if stopping.requested():
                     return
                 progress.current(item.source)
                 yield index, item, planned, read(item)
@@ -561,29 +598,29 @@ class Job:
         ahead = deque()
         try:
             while True:
-                while len(ahead) < FETCH_AHEAD and not stop.requested:
+                while len(ahead) < FETCH_AHEAD and not stopping.requested():
                     following = next(pending, None)
                     if following is None:
                         break
                     index, item, planned = following
                     future = pool.submit(read, item) if item.url else None
                     ahead.append((index, item, planned, future))
-                if not ahead or stop.requested:
+                if not ahead or stopping.requested():
                     return
                 index, item, planned, future = ahead.popleft()
                 progress.current(item.source)
                 yield index, item, planned, read(item) if future is None else future.result()
         finally:
-            if stop.requested:
+            if stopping.requested():
                 fetcher.cancel()  # nothing new starts: downloads in progress end now
             pool.shutdown(wait=False, cancel_futures=True)
 
     def _from_jsonl(
-        self, paths: tuple[str, ...], keys: dict[int, tuple[int, Any]], stop: Stop
+        self, paths: tuple[str, ...], keys: dict[int, tuple[int, Any]]
     ) -> Iterator[Document | InputError | Flush]:
         position = 0
         for entry in self._jsonl_documents(paths):
-            if stop.requested:
+            if stopping.requested():
                 return
             if not isinstance(entry, Flush):
                 keys[id(entry)] = (position, None)
@@ -623,6 +660,11 @@ class Job:
             else:
                 self._failed(exc, sink, position=position)
             return
+        except StdoutError:
+            raise  # nothing more can be written: the job stops
+        except Exception as exc:  # a bug met writing this result: its failure alone
+            self._failed(internal_failure(outcome.source, exc), sink, position=position)
+            return
         self.records.append(
             ItemRecord(
                 outcome.source,
@@ -638,6 +680,8 @@ class Job:
     def _failed(
         self, error: InputError, sink: Sink, record_id: Any = None, *, position: int = -1
     ) -> None:
+        if self.debug is not None and error.__cause__ is not None:
+            self.debug(error.__cause__)
         self.error(error.one_line())
         try:
             sink.failure(error.source, error, record_id)

@@ -22,6 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from ringkas.errors import UsageError
+from ringkas.limits import (
+    MAX_SETTINGS_FILE_BYTES,
+    TooLarge,
+    check_beam,
+    check_threads,
+    read_bounded,
+)
 from ringkas.settings import (
     COMPUTE_TYPES,
     DEFAULT_BEAM,
@@ -68,16 +75,6 @@ def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
         return str(value)
 
     return check
-
-
-def _positive(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValueError("must be a whole number") from None
-    if isinstance(value, bool) or number < 1 or str(number) != str(value).strip():
-        raise ValueError("must be a whole number of at least 1")
-    return number
 
 
 def _seconds(value: Any) -> float:
@@ -142,8 +139,8 @@ KEYS: dict[str, Key] = {
     "engine": Key(_choice(ENGINES), "ctranslate2", "inference engine"),
     "device": Key(_choice(DEVICES), "cpu", "where the models run"),
     "compute_type": Key(_choice(COMPUTE_TYPES), "auto", "numeric precision"),
-    "threads": Key(_positive, None, "CPU threads (none: all cores)"),
-    "beam": Key(_positive, DEFAULT_BEAM, "beam width"),
+    "threads": Key(check_threads, None, "CPU threads (none: all cores)"),
+    "beam": Key(check_beam, DEFAULT_BEAM, "beam width"),
     "style": Key(_text, None, "summary style (prompt template) for instruction models"),
     "length": Key(_choice(LENGTHS), "medium", "summary length"),
     "format": Key(_choice(FORMATS), "auto", "output format"),
@@ -173,9 +170,12 @@ def _load_toml(path: Path) -> dict[str, Any]:
     else:
         import tomli as tomllib
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = read_bounded(path, MAX_SETTINGS_FILE_BYTES).decode("utf-8")
+        data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: not valid TOML ({exc})") from exc
+    except TooLarge as exc:
+        raise UsageError(f"{path}: {exc}, too large for a config file") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot be read ({exc})") from exc
     return data
@@ -204,7 +204,8 @@ def resolve(
     environ = os.environ if environ is None else environ
     explicit = config_file is not None
     path = Path(config_file).expanduser() if config_file is not None else default_config_file()
-    found = path.is_file()
+    # A file named explicitly may also be a pipe (--config <(...)); it is read with a limit.
+    found = path.is_file() or (explicit and path.exists() and not path.is_dir())
     if explicit and not found:
         raise UsageError(f"config file {path} does not exist")
     from_file = read_config(path) if found else {}

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+from ringkas.errors import printable
+
 # The batch display on screen, if any: a file download shows in it rather than beside it.
 _shown: list[Progress] = []
 
@@ -76,8 +78,12 @@ class Progress:
 
     def current(self, source: str) -> None:
         """Name the article being worked on."""
-        self._current = source
-        self._update(source)
+        if self._bar is None:
+            return
+        from rich.markup import escape
+
+        self._current = escape(printable(source))  # a file name is text, not markup
+        self._update(self._current)
 
     def stage(self, stage: str) -> None:
         """What the pipeline is doing (loading a model, translating, summarizing)."""

@@ -31,7 +31,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
-from ringkas.batch import ItemRecord, Job, JobOptions, JobWork, Say, Stop
+from ringkas import stopping
+from ringkas.batch import ItemRecord, Job, JobOptions, JobWork, Say
 from ringkas.errors import InputError, ModelUnavailableError, RingkasError, UsageError
 from ringkas.outputs import Planned, Sink, error_record, text_hash
 from ringkas.pipeline import GROUP_SIZE, Document, Flush, Pipeline
@@ -473,16 +474,15 @@ class RayJob(Job):
         say: Say,
         warn: Say,
         error: Say,
+        debug: Callable[[BaseException], None] | None = None,
         ray_options: RayOptions | None = None,
     ) -> None:
-        super().__init__(pipeline, options, say=say, warn=warn, error=error)
+        super().__init__(pipeline, options, say=say, warn=warn, error=error, debug=debug)
         self.ray_options = ray_options or RayOptions()
         self.per_actor: Counter[str] = Counter()  # articles done by each actor
         self.log: str | None = None  # where Ray's own messages went (a CLI run)
 
-    def _execute(
-        self, paths: tuple[str, ...], work: JobWork, stop: Stop, progress: Progress
-    ) -> None:
+    def _execute(self, paths: tuple[str, ...], work: JobWork, progress: Progress) -> None:
         sink = work.sink
         rows, failed, keys = self._rows(paths, work, progress)
         order = None if work.state is not None else [*(p for p, _, _ in failed), *keys]
@@ -499,7 +499,7 @@ class RayJob(Job):
                     # Ray's advice and notices are for its own logs, not the user's terminal.
                     warnings.filterwarnings("ignore", module=r"ray(\.|$)")
                     with cluster(self.ray_options.address):
-                        self._run_rows(rows, keys, sink, out, progress, stop)
+                        self._run_rows(rows, keys, sink, out, progress)
         finally:
             out.flush()
 
@@ -569,7 +569,6 @@ class RayJob(Job):
         sink: Sink,
         out: _InOrder,
         progress: Progress,
-        stop: Stop,
     ) -> None:
         pending = {row["position"]: row for row in rows}
         settings = self.pipeline.config
@@ -597,7 +596,7 @@ class RayJob(Job):
             except (RingkasError, KeyboardInterrupt):
                 raise
             except Exception as exc:
-                if stop.requested:  # Ctrl-C, as some Ray versions pass it on
+                if stopping.requested():  # Ctrl-C, as some Ray versions pass it on
                     raise KeyboardInterrupt from exc
                 if not isinstance(exc, ray.exceptions.RayError):
                     raise

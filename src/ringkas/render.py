@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ringkas.errors import printable
 from ringkas.export import body
 from ringkas.result import Result
 
@@ -104,7 +105,8 @@ def result_panel(result: Result, *, explain: bool = False) -> Panel:
         title += f" ({result.style})"
     return Panel(
         Group(*parts),
-        title=f"[bold]{title}[/bold] · {result.source}",
+        # The file name as text, never markup, with its control characters escaped.
+        title=Text.assemble((title, "bold"), " · ", printable(result.source)),
         title_align="left",
         subtitle=Text(footer(result), style="dim"),
         subtitle_align="right",

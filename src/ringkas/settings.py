@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from ringkas.errors import UsageError
+from ringkas.limits import check_beam, check_threads
 
 # The default models (their pinned revisions and licences: ringkas.models.registry).
 DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-id-en"
@@ -50,10 +51,16 @@ class Settings:
             value = getattr(self, name)
             if value not in allowed:
                 raise UsageError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
-        if self.beam_size < 1:
-            raise UsageError("beam_size must be at least 1")
-        if self.threads is not None and self.threads < 1:
-            raise UsageError("threads must be at least 1")
+        # The bounds of the flags, variables and config file (ringkas.limits), for library
+        # callers too.
+        checks = [("beam_size", self.beam_size, check_beam)]
+        if self.threads is not None:
+            checks.append(("threads", self.threads, check_threads))
+        for name, value, check in checks:
+            try:
+                check(value)
+            except ValueError as exc:
+                raise UsageError(f"{name} {exc}") from None
 
     @classmethod
     def from_options(cls, **options: Any) -> Settings:

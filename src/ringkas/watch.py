@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ringkas.batch import ItemRecord, Job, JobReport, Stop, _sweep, _sweep_beside
+from ringkas import stopping
+from ringkas.batch import ItemRecord, Job, JobReport, _sweep, _sweep_beside
 from ringkas.errors import InputError, UsageError
 from ringkas.outputs import Planned, StateLog, plan_folder, plan_outputs
 from ringkas.pipeline import FLUSH, Document, Flush
@@ -62,12 +63,13 @@ class WatchJob(Job):
         sink = self._sink(plan, many=True, state=state)
         self._taken: dict[Path, str] = {}
         failed = False
-        with Stop(self.say) as stop, Progress(None, enabled=options.progress) as progress:
+        with stopping.graceful(self.say), Progress(None, enabled=options.progress) as progress:
             self.pipeline.on_stage = progress.stage
             matches = glob_matcher(options.globs)
-            with DropFolder(root, matches=matches, stop=stop.event, settle=settle) as drop:
+            event = stopping.stop_event()
+            with DropFolder(root, matches=matches, stop=event, settle=settle) as drop:
                 keys: dict[int, Any] = {}
-                documents = self._landed(folder, root, drop, state, keys, stop, progress, started)
+                documents = self._landed(folder, root, drop, state, keys, progress, started)
                 try:
                     for document, outcome in self.pipeline.process(
                         documents, summarize=options.summarize
@@ -79,13 +81,13 @@ class WatchJob(Job):
                         if record.status == "done":
                             self.say(f"{record.source}: done ({record.output})")
                 except KeyboardInterrupt:
-                    pass  # the second Ctrl-C: stop at once
+                    pass  # stopped while the models loaded
                 except OSError as exc:  # the folder went away, or cannot be watched
                     self._failed(SourceError(folder, str(exc)), sink)
                     failed = True
                 finally:
                     sink.close()
-        return self._report(not failed, started)
+        return self._report(not failed, started, signum=stopping.stop_signal())
 
     def _landed(
         self,
@@ -94,7 +96,6 @@ class WatchJob(Job):
         drop: DropFolder,
         state: StateLog,
         keys: dict[int, Any],
-        stop: Stop,
         progress: Progress,
         started: float,
     ) -> Iterator[Document | InputError | Flush]:
@@ -106,21 +107,20 @@ class WatchJob(Job):
             self.say(f"{skipped.source}: skipped: {skipped.reason}")
             self.records.append(ItemRecord(skipped.source, "skipped", reason=skipped.reason))
         yield from found.errors
-        yield from self._round(found.items, state, keys, stop, progress)
+        yield from self._round(found.items, state, keys, progress)
         for paths in drop.landed():
             self._report(False, started)
             landed = []
             for path in paths:
                 relative = path.relative_to(root)
                 landed.append(InputItem(str(Path(folder) / relative), path, root, relative))
-            yield from self._round(landed, state, keys, stop, progress)
+            yield from self._round(landed, state, keys, progress)
 
     def _round(
         self,
         items: Iterable[InputItem],
         state: StateLog,
         keys: dict[int, Any],
-        stop: Stop,
         progress: Progress,
     ) -> Iterator[Document | InputError | Flush]:
         planned: list[tuple[int, InputItem, Planned | None]] = []
@@ -130,7 +130,7 @@ class WatchJob(Job):
                 yield outcome
             else:
                 planned.append((-1, item, outcome))  # in the order they landed
-        yield from self._from_items(planned, state, keys, stop, progress)
+        yield from self._from_items(planned, state, keys, progress)
         yield FLUSH  # worked on and written now, not when more files have landed
 
     def _plan(self, item: InputItem, state: StateLog) -> Planned | InputError:

@@ -21,6 +21,12 @@ from ringkas.cli.options import RingkasGroup
 
 @click.group(cls=RingkasGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ringkas")
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    help="On an internal error, show the traceback (anywhere on the line; or RINGKAS_DEBUG=1).",
+)
 def cli() -> None:
     """English summaries of Indonesian news articles.
 

@@ -11,26 +11,24 @@ from typing import Any
 
 import click
 
+from ringkas.cli.boundary import RingkasGroup, echo_error, echo_note, echo_warning
 from ringkas.config import FORMATS as FORMAT_CHOICES
-from ringkas.errors import ExitCode, RingkasError
+from ringkas.limits import MAX_BEAM, MAX_INPUT_BYTES, check_beam, check_threads, size_text
 from ringkas.settings import COMPUTE_TYPES, DEFAULT_BEAM, DEVICES, ENGINES, LENGTHS, Settings
 
+__all__ = [
+    "ModelNotes",
+    "RingkasGroup",
+    "echo_error",
+    "echo_note",
+    "echo_warning",
+    "job_options",
+    "model_options",
+    "resolve_format",
+    "resolve_settings",
+]
+
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
-
-
-def echo_error(message: str) -> None:
-    """``ringkas: error: MESSAGE`` on stderr."""
-    click.echo(f"ringkas: error: {message}", err=True)
-
-
-def echo_warning(message: str) -> None:
-    """``ringkas: warning: MESSAGE`` on stderr."""
-    click.echo(f"ringkas: warning: {message}", err=True)
-
-
-def echo_note(message: str) -> None:
-    """``ringkas: MESSAGE`` on stderr (progress notes, summaries)."""
-    click.echo(f"ringkas: {message}", err=True)
 
 
 class ModelNotes:
@@ -44,21 +42,6 @@ class ModelNotes:
         from ringkas.progress import FileTransfer
 
         return FileTransfer(label, total, done, note=echo_note)
-
-
-class RingkasGroup(click.Group):
-    """Turns library errors into one line on stderr and a documented exit code (for the
-    main command and for every group, which also run on their own in tests)."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except RingkasError as exc:
-            echo_error(exc.one_line())
-            ctx.exit(int(exc.exit_code))
-        except KeyboardInterrupt:
-            echo_error("interrupted")
-            ctx.exit(int(ExitCode.INTERRUPTED))
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?\s*$")
@@ -83,7 +66,26 @@ def _size(ctx: click.Context, param: click.Parameter, value: str | int) -> int:
     match = _SIZE.match(value)
     if not match:
         raise click.BadParameter("expected a size such as 2MB, 500KB or 1048576")
-    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    size = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    if size > MAX_INPUT_BYTES:
+        most = size_text(MAX_INPUT_BYTES)
+        raise click.BadParameter(f"{value} is more than ringkas reads of one input ({most})")
+    return size
+
+
+class _Bounded(click.ParamType):
+    """A whole number checked by the same function as its RINGKAS_* variable and config key
+    (ringkas.limits), so every source of the setting has the same bounds."""
+
+    def __init__(self, check: Callable[[object], int], metavar: str = "N") -> None:
+        self.check = check
+        self.name = metavar
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            return self.check(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 def _apply(options: list[Decorator], func: Callable[..., Any]) -> Callable[..., Any]:
@@ -152,14 +154,16 @@ def model_options(*, summarizer: bool) -> Decorator:
         ),
         click.option(
             "--threads",
-            type=click.IntRange(min=1),
-            help="CPU threads for inference. [env RINGKAS_THREADS; default: all cores]",
+            type=_Bounded(check_threads),
+            help="CPU threads for inference, at most 4 per CPU. "
+            "[env RINGKAS_THREADS; default: all cores]",
         ),
         click.option(
             "--beam",
             "beam_size",
-            type=click.IntRange(1, 16),
-            help=f"Beam width in both stages. [env RINGKAS_BEAM; default: {DEFAULT_BEAM}]",
+            type=_Bounded(check_beam),
+            help=f"Beam width in both stages, 1 to {MAX_BEAM}. "
+            f"[env RINGKAS_BEAM; default: {DEFAULT_BEAM}]",
         ),
         click.option("--fast", is_flag=True, help="Greedy decoding (--beam 1): fastest."),
         click.option(
@@ -231,7 +235,7 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             callback=_size,
             metavar="SIZE",
-            help="Larger input files and downloads are refused.",
+            help="Larger input files and downloads are refused (at most 64MB).",
         ),
         click.option(
             "--format",
@@ -397,11 +401,15 @@ def resolve_settings(options: dict[str, Any]) -> Settings:
 
     if options.pop("fast", False):
         if options.get("beam_size") not in (None, 1):
-            raise click.UsageError("--fast and --beam contradict each other")
+            raise click.UsageError(
+                "--fast and --beam contradict each other", click.get_current_context(True)
+            )
         options["beam_size"] = 1
     prompt_file = options.pop("prompt_file", None)
     if prompt_file and options.get("style"):
-        raise click.UsageError("--style and --prompt contradict each other")
+        raise click.UsageError(
+            "--style and --prompt contradict each other", click.get_current_context(True)
+        )
     flags = {
         "translator": options.pop("translator", None),
         "summarizer": options.pop("summarizer", None),

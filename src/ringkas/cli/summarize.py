@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ringkas.cli.boundary import debug_requested, show_traceback, stdout_is_closed
 from ringkas.cli.options import (
     RAY_EXTRA,
     ModelNotes,
@@ -22,7 +23,7 @@ from ringkas.cli.options import (
     resolve_format,
     resolve_settings,
 )
-from ringkas.errors import ExitCode, UsageError
+from ringkas.errors import ExitCode, StdoutError, UsageError, printable
 
 if TYPE_CHECKING:
     from ringkas.batch import Job, JobOptions, JobReport
@@ -71,12 +72,13 @@ def print_summary(report: JobReport) -> None:
     if sys.stderr.isatty():
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=f"ringkas: {line} in {report.seconds:.1f} s", title_justify="left")
         table.add_column("failed input")
         table.add_column("reason")
-        for record in failures:
-            table.add_row(record.source, record.error or "")
+        for record in failures:  # names and reasons as text, never markup, escaped
+            table.add_row(Text(printable(record.source)), Text(printable(record.error or "")))
         console = Console(stderr=True)
         if failures:
             console.print(table)
@@ -118,11 +120,20 @@ def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) ->
         os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
     if not paths and not job.files_from and not job.feeds and job.input_format != "jsonl":
         raise click.UsageError(
-            "give at least one PATH or URL, '-' for stdin, --files-from or --feed"
+            "give at least one PATH or URL, '-' for stdin, --files-from or --feed",
+            click.get_current_context(),
+        )
+    if job.output is None and job.output_dir is None and stdout_is_closed():
+        raise StdoutError(  # before any work: the results would have nowhere to go
+            "stdout is closed",
+            hint="redirect it (> FILE) or write the results with -o FILE or --output-dir DIR",
         )
     pipeline = Pipeline(settings, report=None if job.quiet else ModelNotes())
     say = (lambda message: None) if job.quiet else echo_note
-    runner = job_class(pipeline, job, say=say, warn=echo_warning, error=echo_error, **extra)
+    debug = show_traceback if debug_requested() else None
+    runner = job_class(
+        pipeline, job, say=say, warn=echo_warning, error=echo_error, debug=debug, **extra
+    )
     report = runner.run(paths)
     if not job.quiet and (len(report.records) > 1 or job.output_dir or report.interrupted):
         print_summary(report)

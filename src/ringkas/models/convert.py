@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ringkas import stopping
 from ringkas._version import __version__
 from ringkas.errors import ModelUnavailableError
 from ringkas.models.checkpoint import checkpoint_files
@@ -209,8 +210,12 @@ def convert_checkpoint(
     quiet_transformers()
     _fix_m2m100_vocabulary()
     dest.parent.mkdir(parents=True, exist_ok=True)
-    # Named after the entry: the next conversion of it removes what a killed one left.
-    with tempfile.TemporaryDirectory(prefix=f".convert-{dest.name}-", dir=dest.parent) as tmp:
+    # Named after the entry: the next conversion of it removes what a killed one left; a
+    # stop at once removes it too.
+    with (
+        tempfile.TemporaryDirectory(prefix=f".convert-{dest.name}-", dir=dest.parent) as tmp,
+        stopping.temporary(Path(tmp)),
+    ):
         staged, out = Path(tmp) / "checkpoint", Path(tmp) / "ct2"
         _stage_checkpoint(folder, files, staged)
         try:

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import IO, Any, Protocol
 
-from ringkas.errors import RingkasError
+from ringkas.errors import RingkasError, printable
 from ringkas.export import render
 from ringkas.outputs.files import Folder, NotARealFolder, OutputError, Temp, os_reason
 from ringkas.outputs.plan import FileTarget, Planned
@@ -69,7 +69,8 @@ class StreamSink:
         elif self.fmt == "markdown" and self.many and self.count:
             self._write("\n---\n\n" + render([result], self.fmt, explain=self.explain))
         elif self.fmt == "text" and self.many:
-            self._write(f"{'' if self.count == 0 else chr(10)}==> {result.source} <==\n")
+            header = f"==> {printable(result.source)} <=="  # a name cannot forge lines
+            self._write(f"{'' if self.count == 0 else chr(10)}{header}\n")
             self._write(render([result], self.fmt, explain=self.explain))
         else:
             self._write(render([result], self.fmt, explain=self.explain))

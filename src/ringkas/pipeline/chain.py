@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ringkas.check import check_summary
-from ringkas.errors import InputError
+from ringkas.errors import InputError, RingkasError, internal_failure
 from ringkas.models.styled import StyledSummarizer, StyledSummary
 from ringkas.models.summarizer import Summarizer, Summary
 from ringkas.models.translator import Translator
@@ -296,15 +296,34 @@ class Pipeline:
                 prepared.append(self.prepare(document))
             except InputError as exc:
                 outcomes[position] = exc
-        translated: list[Result | InputError] = list(self._translate(prepared) if prepared else [])
-        if summarize and translated:
-            translated = self._summarize([r for r in translated if isinstance(r, Result)])
-        results = iter(translated)
+            except Exception as exc:  # a bug met cleaning this article: its failure alone
+                outcomes[position] = internal_failure(document.source, exc)
+        results = iter(self._work(prepared, summarize) if prepared else [])
         for position, document in enumerate(group):
             outcome = outcomes.get(position) or next(results)
             if isinstance(outcome, Result):
                 _total_seconds(outcome)
             yield (None if isinstance(document, InputError) else document), outcome
+
+    def _work(self, prepared: list[Prepared], summarize: bool) -> list[Result | InputError]:
+        """Translate (and summarise and check) articles together, one outcome each.
+
+        An unexpected error in the shared work cannot say which article caused it: the
+        articles are then done one by one, so that it costs only the one at fault (as an
+        internal error naming it) and the others still get their results. Errors of the
+        whole run (a model that cannot load, a refused style) and signals go on up.
+        """
+        try:
+            translated: list[Result | InputError] = list(self._translate(prepared))
+            if summarize:
+                translated = self._summarize([r for r in translated if isinstance(r, Result)])
+            return translated
+        except RingkasError:
+            raise
+        except Exception as exc:
+            if len(prepared) == 1:
+                return [internal_failure(prepared[0].document.source, exc)]
+        return [outcome for item in prepared for outcome in self._work([item], summarize)]
 
     def check(self, article: Document | str, summary: str, *, translate: bool = True) -> Result:
         """Check any summary against an article (Indonesian, or English) without summarising.

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ringkas import stopping
 from ringkas.errors import ModelUnavailableError, UsageError
 from ringkas.models.chat import Seq2SeqInstruct
 from ringkas.models.engine import Seq2SeqEngine
@@ -119,7 +120,11 @@ class LoadedModels:
                 outcomes = list(pool.map(self._load_stage, stages))
             self._pending_load = time.perf_counter() - start
         else:  # downloads and conversions report progress: one at a time
-            outcomes = [self._load_stage(stage) for stage in stages]
+            outcomes = []
+            for stage in stages:
+                # Ctrl-C while a model converts: that one is finished, no other is started.
+                stopping.check()
+                outcomes.append(self._load_stage(stage))
         errors = [outcome for outcome in outcomes if outcome is not None]
         if len(errors) == 1:
             raise errors[0]

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ringkas.errors import UsageError
+from ringkas.limits import MAX_SETTINGS_FILE_BYTES, TooLarge, read_bounded
 from ringkas.prompts.delimiters import neutralise
 
 if sys.version_info >= (3, 11):
@@ -219,10 +220,11 @@ def _load(path: Path, *, builtin: bool) -> PromptTemplate:
             path=path,
         )
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        data = tomllib.loads(read_bounded(path, MAX_SETTINGS_FILE_BYTES).decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise PromptError(f"invalid TOML: {_toml_message(exc)}", path=path) from None
+    except TooLarge as exc:
+        raise PromptError(f"{exc}, too large for a prompt template", path=path) from None
     except UnicodeDecodeError:
         raise PromptError("invalid TOML: the file is not UTF-8", path=path) from None
     except OSError as exc:

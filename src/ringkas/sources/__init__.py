@@ -23,7 +23,7 @@ from ringkas.sources.discover import (
     readable,
     url_item,
 )
-from ringkas.sources.errors import STDIN, SourceError, input_label
+from ringkas.sources.errors import STDIN, SourceError, input_label, standard_input
 from ringkas.sources.fetch import Fetcher, FetchOptions
 from ringkas.sources.jsonl import read_jsonl
 from ringkas.sources.read import (
@@ -58,5 +58,6 @@ __all__ = [
     "read_item",
     "read_jsonl",
     "readable",
+    "standard_input",
     "url_item",
 ]

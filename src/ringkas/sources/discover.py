@@ -17,7 +17,6 @@ import codecs
 import os
 import re
 import stat
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -25,7 +24,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ringkas.errors import InputError, UsageError
-from ringkas.sources.errors import STDIN, SourceError, input_label, missing_reason, os_reason
+from ringkas.limits import MAX_LIST_BYTES, TooLarge, read_bounded, read_stream_bounded
+from ringkas.sources.errors import (
+    STDIN,
+    SourceError,
+    input_label,
+    missing_reason,
+    os_reason,
+    standard_input,
+)
 from ringkas.sources.urls import is_url, url_relative
 
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")
@@ -212,6 +219,9 @@ class _Finder:
         except OSError as exc:
             found.errors.append(SourceError(shown, missing_reason(path, exc)))
             return
+        except ValueError:  # a NUL byte in a listed name (a list read without -0)
+            found.errors.append(SourceError(shown, "not a file name (it has a NUL byte)"))
+            return
         if stat.S_ISDIR(info.st_mode):
             folder = identity(info)
             if folder not in found.folders:  # else: already walked, its files are listed
@@ -333,9 +343,18 @@ def _read_path_list(
     label = f"--files-from {input_label(name)}"
     try:
         if name == STDIN:
-            data = (stdin if stdin is not None else sys.stdin.buffer).read()
+            stream = stdin if stdin is not None else standard_input()
+            data = read_stream_bounded(stream, MAX_LIST_BYTES)
         else:
-            data = Path(name).read_bytes()
+            data = read_bounded(Path(name), MAX_LIST_BYTES)
+    except TooLarge as exc:  # an endless list (/dev/zero): refused before any work
+        raise UsageError(
+            f"{label}: {exc}, more than a list of paths can be",
+            hint="split it into several runs, or name the folders instead",
+        ) from None
+    except SourceError as exc:
+        errors.append(SourceError(label, exc.reason, exc.hint))
+        return []
     except OSError as exc:
         errors.append(SourceError(label, os_reason(exc)))
         return []

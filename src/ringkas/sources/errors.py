@@ -5,8 +5,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ringkas.errors import InputError
 
@@ -30,6 +31,15 @@ class SourceError(InputError):
         self.reason = reason
         self.line = line
         self.id = id
+
+
+def standard_input() -> BinaryIO:
+    """stdin's bytes, or the input error that it is closed (``<&-``): nothing to read."""
+    if sys.stdin is None:
+        raise SourceError(
+            STDIN, "closed: there is nothing to read", hint="pipe the article in, or name a file"
+        )
+    return sys.stdin.buffer
 
 
 def input_label(source: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO, TextIO
 
 from ringkas.errors import InputError
+from ringkas.limits import MAX_SKIPPED_LINE_BYTES, size_text
 from ringkas.pipeline import Document
 from ringkas.sources.decoding import DROPPED_CONTROLS, LINE_BREAKS
 from ringkas.sources.errors import STDIN, SourceError, too_big
@@ -43,8 +44,11 @@ def read_jsonl(
             return
         number += 1
         if len(line) > max_bytes and not _ends_line(line):
-            _skip_line(stream)
             error = too_big(source, max_bytes, what="the line is")
+            if not _skip_line(stream):  # no line end for too long (/dev/zero): give up
+                reason = f"{error.reason}, with no line end in {size_text(MAX_SKIPPED_LINE_BYTES)}"
+                yield SourceError(source, f"{reason}; reading stopped", line=number)
+                return
             yield SourceError(source, error.reason, error.hint, line=number)
             continue
         if isinstance(line, bytes):
@@ -61,11 +65,15 @@ def read_jsonl(
             yield _jsonl_document(line, source, number)
 
 
-def _skip_line(stream: BinaryIO | TextIO) -> None:
-    while True:
+def _skip_line(stream: BinaryIO | TextIO) -> bool:
+    """Read past the rest of a line; False when it does not end within the bound."""
+    skipped = 0
+    while skipped < MAX_SKIPPED_LINE_BYTES:
         rest = stream.readline(_SKIP_CHUNK)
         if not rest or _ends_line(rest):
-            return
+            return True
+        skipped += len(rest)
+    return False
 
 
 def _ends_line(line: bytes | str) -> bool:

@@ -5,12 +5,13 @@ never waiting on a pipe found in a folder), decoded, and the article taken out o
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import stat
-import sys
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ringkas.limits import TooLarge, read_stream_bounded
 from ringkas.pipeline import Document
 from ringkas.sources.decoding import MARKUP, declared_charset, decode, starts_like_html
 from ringkas.sources.discover import STDIN_ITEM, InputItem, url_item
@@ -20,6 +21,7 @@ from ringkas.sources.errors import (
     file_kind,
     missing_reason,
     os_reason,
+    standard_input,
     too_big,
 )
 from ringkas.sources.fetch import Fetcher, FetchOptions
@@ -71,7 +73,7 @@ def read_bytes(
     them is :func:`document_from_bytes` (a Ray job reads here and decodes in its actors).
     A link is read whole by :func:`read_item`."""
     if item.path is None:
-        data = _read_stream(stdin if stdin is not None else sys.stdin.buffer, item, max_bytes)
+        data = _read_stream(stdin if stdin is not None else standard_input(), item, max_bytes)
         return data, False
     data = _read_file(item.path, item.source, max_bytes, pipes=item.root is None)
     return data, item.path.suffix.lower() in HTML_SUFFIXES
@@ -154,12 +156,16 @@ def _read_file(path: Path, source: str, max_bytes: int, *, pipes: bool) -> bytes
 
 
 def _read_stream(stream: BinaryIO, item: InputItem, max_bytes: int) -> bytes:
-    try:
-        data = stream.read(max_bytes + 1)
-    except OSError as exc:
-        raise SourceError(item.source, os_reason(exc)) from exc
-    if isinstance(data, str):  # a text stream handed in by mistake: be forgiving
-        data = data.encode("utf-8", "surrogateescape")
+    if isinstance(stream, io.TextIOBase):  # a text stream handed in by mistake: be forgiving
+        text = stream.read(max_bytes + 1)
+        data = text.encode("utf-8", "surrogateescape")
+    else:
+        try:  # in pieces: an endless stream is never read past the limit
+            data = read_stream_bounded(stream, max_bytes)
+        except TooLarge:
+            raise too_big(item.source, max_bytes) from None
+        except OSError as exc:
+            raise SourceError(item.source, os_reason(exc)) from exc
     if len(data) > max_bytes:
         raise too_big(item.source, max_bytes)
     return data

@@ -1,0 +1,112 @@
+"""Standard streams that are full, closed or go away: a clear exit, one line where stderr
+exists, never a traceback; results that do have somewhere to go are still written."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import NONET, REPO, SEED, TinyModels
+from ringkas.errors import ExitCode
+
+ARTICLE = SEED.read_text(encoding="utf-8")
+
+
+def shell(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run a bash script in which ``$RINGKAS`` is this checkout's ringkas, as a real process
+    (redirections such as ``>&-`` need a shell)."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(NONET), str(REPO / "src")]),
+        "RINGKAS": f"{shlex.quote(sys.executable)} -m ringkas",
+    }
+    return subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env=env, cwd=cwd, timeout=300
+    )
+
+
+def one_error(stderr: str, *words: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("ringkas: error: "), stderr
+    for word in words:
+        assert word in lines[0], stderr
+    return lines[0]
+
+
+@pytest.fixture
+def work(tmp_path: Path, tiny: TinyModels, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    folder = tmp_path / "berita"
+    folder.mkdir()
+    for number in range(20):
+        text = ARTICLE.replace("Maluku", f"Maluku {number}")
+        (folder / f"a{number:02}.txt").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("RINGKAS_TRANSLATOR", str(tiny.marian))
+    monkeypatch.setenv("RINGKAS_SUMMARIZER", str(tiny.t5))
+    return tmp_path
+
+
+def test_stdout_on_a_full_disk(work: Path) -> None:
+    process = shell("$RINGKAS translate a.txt > /dev/full", work)
+    assert process.returncode == ExitCode.OUTPUT_FAILED == 74
+    one_error(process.stderr, "stdout", "No space left on device")
+
+
+def test_stdout_closed(work: Path) -> None:
+    process = shell("$RINGKAS summarize a.txt >&-", work)
+    assert process.returncode == ExitCode.OUTPUT_FAILED
+    one_error(process.stderr, "stdout is closed")
+    # Results that go to a file don't need stdout.
+    written = shell("$RINGKAS summarize a.txt -o ringkasan.json >&-", work)
+    assert written.returncode == 0, written.stderr
+    assert json.loads((work / "ringkasan.json").read_text(encoding="utf-8"))["summary"]
+    # Nor does a command that prints nothing.
+    assert shell("$RINGKAS models list >&- 2>/dev/null", work).returncode == 74
+
+
+def test_stderr_closed(work: Path) -> None:
+    """Messages have nowhere to go, and nothing else may take their place: the exit code
+    still tells, results are whole (fd 2 is never handed to an output file)."""
+    process = shell("$RINGKAS summarize a.txt hilang.txt -f json 2>&-", work)
+    assert process.returncode == ExitCode.INPUT_FAILED
+    assert [item["source"] for item in json.loads(process.stdout)] == ["a.txt"]
+    written = shell("$RINGKAS summarize a.txt berita/a01.txt -o keluaran.json 2>&-", work)
+    assert written.returncode == 0
+    assert len(json.loads((work / "keluaran.json").read_text(encoding="utf-8"))) == 2
+
+
+def test_stdin_closed(work: Path) -> None:
+    process = shell("$RINGKAS summarize - <&-", work)
+    assert process.returncode == ExitCode.INPUT_FAILED
+    one_error(process.stderr, "stdin", "closed")
+    assert process.stdout == ""
+    listed = shell("$RINGKAS summarize --files-from - <&-", work)
+    assert listed.returncode == ExitCode.INPUT_FAILED
+    assert (
+        "stdin" in listed.stderr and "closed" in listed.stderr and "Traceback" not in listed.stderr
+    )
+
+
+def test_the_reader_goes_away(work: Path) -> None:
+    script = (
+        "$RINGKAS translate berita -f jsonl --report laporan.json 2> err.txt | head -c 10 "
+        "> head.txt; echo ${PIPESTATUS[0]} > rc.txt"
+    )
+    process = shell(script, work)
+    assert process.returncode == 0, process.stderr
+    assert int((work / "rc.txt").read_text()) == ExitCode.READER_GONE == 141
+    one_error((work / "err.txt").read_text(), "stdout", "closed by its reader")
+    assert len((work / "head.txt").read_text()) == 10
+    report = json.loads((work / "laporan.json").read_text(encoding="utf-8"))
+    assert report["exit_code"] == 141
+    assert report["stopped"] == "stdout was closed by its reader"
+    counts = report["counts"]
+    assert counts["done"] >= 1 and counts["not_started"] >= 1
+    assert sum(counts.values()) == 20
