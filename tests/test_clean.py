@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import SEED, load_benchmark
 from ringkas.text import CleanedArticle, clean_article, normalize_whitespace, split_sentences
 
@@ -252,3 +254,36 @@ def test_whitespace_quotes_and_invisible_characters_are_normalised() -> None:
 def test_empty_article() -> None:
     assert clean_article("") == CleanedArticle(text="", metadata={"removed_count": 0})
     assert clean_article(" \n\u00a0\n").text == ""
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Artikel ini telah tayang di TribunAmbon.com dengan judul Pemkot Ambon Salurkan "
+        "Bantuan, https://ambon.tribunnews.com/2024/08/12/pemkot-ambon.",
+        "Artikel ini telah tayang di TribunAmbon.com",
+        "Berita ini sudah terbit di Kompas.com dengan judul Bantuan untuk UMKM.",
+        "Sebagian artikel ini telah dimuat di Antaranews.com.",
+        "ARTIKEL ini juga tayang di vivanews.com dengan judul Bantuan UMKM.",
+    ],
+)
+def test_syndication_notes_are_removed_and_the_code_before_them_too(note: str) -> None:
+    body = (
+        "Pemerintah Kota Ambon menyalurkan bantuan modal usaha senilai Rp 300 juta kepada "
+        "60 pelaku UMKM pada Senin.\n"
+        '"Kami berharap bantuan ini membantu pelaku usaha kecil bangkit," kata dia. (MB-01).'
+    )
+    cleaned = clean_article(f"{body}\n{note}\nEditor: Adi Saputra")
+    assert "tayang" not in cleaned.text and "terbit" not in cleaned.text
+    assert "dimuat" not in cleaned.text and "(MB-01)" not in cleaned.text
+    assert cleaned.text.endswith("kata dia.")
+    assert {"syndication", "editor_code"} <= {item["kind"] for item in cleaned.removed}
+    assert cleaned.metadata["codes"] == ["MB-01"]
+
+
+def test_prose_about_broadcasts_is_not_a_syndication_note() -> None:
+    text = (
+        "Pemerintah Kota Ambon menyalurkan bantuan modal usaha kepada pelaku UMKM.\n"
+        "Artikel ini membahas tayangan di televisi yang ditonton warga Ambon setiap malam."
+    )
+    assert clean_article(text).text == text

@@ -48,6 +48,14 @@ _BYLINE = re.compile(
     r"|(?:Reporter|Editor|Penulis|Pewarta|Kontributor|Redaktur|Penyunting|Oleh)\s*:\s*\S.*"
 )
 _SOURCE_LINE = re.compile(r"[Ss]umber\s*:\s*(?P<value>\S.*)")
+# A syndication note closing a regional outlet's copy: "Artikel ini telah tayang di
+# Tribunnews.com dengan judul ...", "Berita ini sudah terbit di ...", "Sebagian artikel ini
+# telah dimuat di ...".
+_SYNDICATION = re.compile(
+    r"(?:(?:[Ss]ebagian|[Ii]si)\s+)?(?:[Aa]rtikel|ARTIKEL|[Bb]erita|BERITA|[Tt]ulisan|[Kk]onten)"
+    r"\s+ini\s+(?:(?:telah|sudah|juga|pernah)\s+){1,2}"
+    r"(?:tayang|terbit|dimuat|diterbitkan|dipublikasikan|ditayangkan)\s+(?:di|pada|dalam)\b.*"
+)
 _CAPTION_START = re.compile(r"(?:Dok\.|Foto\s*:|FOTO\s*:).*")
 # A credit in brackets that closes the line: "(Foto: ANTARA/Budi)", "(AP Photo/Jane Doe)".
 _CAPTION_CREDIT = re.compile(
@@ -121,6 +129,7 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str] | _Caption, int], ...] = (
     ("social_embed", _SOCIAL_EMBED, 80),
     ("program_promo", _PROGRAM_PROMO, 80),
     ("photo_caption", _CAPTION, 40),
+    ("syndication", _SYNDICATION, 80),
 )
 
 
