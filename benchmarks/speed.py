@@ -31,8 +31,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +49,8 @@ from speed_report import (  # noqa: E402
     Article,
     Run,
     check_targets,
+    render_floor,
+    render_layouts,
     render_table,
     summarize_arm,
     work_warnings,
@@ -102,6 +102,12 @@ def ringkas_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "ringkas"]
 
 
+LAUNCH = BENCH / "launch.py"
+TRACER = BENCH / "ct2trace.py"
+FLOOR = BENCH / "floor.py"
+TRACES = OUT / "traces"
+
+
 @dataclass
 class Finished:
     """A finished process: wall and CPU seconds, its own peak RSS, exit code and output."""
@@ -112,41 +118,85 @@ class Finished:
     code: int
     stdout: str
     stderr: str
+    start: float = 0.0  # time.time() when it started and ended
+    end: float = 0.0
 
 
 def timed(command: list[str], timeout: float = TIMEOUT_S) -> Finished:
-    """Run ``command`` in the arms' environment and measure it."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err, env=child_env(), cwd=REPO)
-        timer = threading.Timer(timeout, process.kill)
-        timer.start()
+    """Run ``command`` in the arms' environment through ``launch.py`` and measure it.
+
+    Through the launcher, not straight from here: a child forked from this process would
+    report this process's memory as its own peak (see launch.py).
+    """
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+    ):
+        usage_file = Path(scratch) / "usage.json"
+        process = subprocess.Popen(
+            [sys.executable, str(LAUNCH), str(usage_file), *command],
+            stdout=out,
+            stderr=err,
+            env=child_env(),
+            cwd=REPO,
+        )
         try:
-            # wait4, not wait: its rusage is this child's own, so each arm's peak RSS is its
-            # process's and not the largest of all children so far.
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.terminate()  # the launcher kills the command
+            process.wait()
         out.seek(0)
         err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+        if not usage_file.is_file():
+            return Finished(0.0, 0.0, 0.0, process.returncode or -1, stdout, stderr)
+        usage = json.loads(usage_file.read_text("utf-8"))
         return Finished(
-            seconds=seconds,
-            cpu_seconds=usage.ru_utime + usage.ru_stime,
-            peak_rss_mb=usage.ru_maxrss / 1024,
-            code=process.returncode,
-            stdout=out.read().decode("utf-8", "replace"),
-            stderr=err.read().decode("utf-8", "replace"),
+            seconds=usage["seconds"],
+            cpu_seconds=usage["cpu_seconds"],
+            peak_rss_mb=usage["peak_rss_mb"],
+            code=usage["exit_code"],
+            stdout=stdout,
+            stderr=stderr,
+            start=usage["start"],
+            end=usage["end"],
         )
+
+
+def check_rss_measure() -> dict[str, float | None]:
+    """Measure one process that touches 256 MiB through launch.py and, where it exists,
+    through ``/usr/bin/time -f %M``: the two must agree (this process is much larger)."""
+    touch = "x = bytearray(256 << 20); x[::4096] = bytes(len(x[::4096]))"
+    command = [sys.executable, "-c", touch]
+    found: dict[str, float | None] = {"launch.py": timed(command).peak_rss_mb, "time": None}
+    gnu_time = Path("/usr/bin/time")
+    if gnu_time.is_file():
+        done = subprocess.run(
+            [str(gnu_time), "-f", "%M", *command], capture_output=True, text=True, check=False
+        )
+        last = done.stderr.strip().splitlines()[-1:] or [""]
+        if done.returncode == 0 and last[0].isdigit():
+            found["time"] = int(last[0]) / 1024
+    return found
 
 
 def _tail(text: str, lines: int = 5) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def run_arm(arm: str, setting: str, articles: list[Article], command: list[str]) -> Run:
-    """Time one process over ``articles`` and collect its per-article JSON reports."""
+def run_arm(
+    arm: str, setting: str, articles: list[Article], command: list[str], trace: Path | None = None
+) -> Run:
+    """Time one process over ``articles`` and collect its per-article JSON reports.
+
+    With ``trace``, ``command`` runs under ct2trace.py (every CTranslate2 call recorded),
+    and floor.py then replays those calls alone: the engine floor of the same work.
+    """
+    if trace is not None:
+        trace.parent.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, str(TRACER), str(trace), *command[len(ringkas_command()) :]]
     done = timed(command)
     code, stdout, stderr = done.code, done.stdout, done.stderr
     run = Run(arm, setting, [a.name for a in articles], done.seconds, done.peak_rss_mb, code)
@@ -163,7 +213,56 @@ def run_arm(arm: str, setting: str, articles: list[Article], command: list[str])
     run.reports = data if isinstance(data, list) else [data]
     if "converting" in stderr:  # conversion must happen before timing, never inside
         run.error = "converted a model inside a timed run"
+    if trace is not None and not run.error:
+        recorded = json.loads(trace.read_text("utf-8"))
+        run.stages = stages_of(done.start, done.end, recorded, run.reports)
+        run.floor = engine_floor(trace)
     return run
+
+
+def engine_floor(trace: Path, layouts: str | None = None, repeat: int = 1) -> dict[str, Any]:
+    """Replay a trace with floor.py (a fresh process, so its peak RSS is the engine's):
+    as recorded, or (experiments) under other thread ``layouts``, interleaved ``repeat``
+    times, with sub-batches sized for each layout's workers."""
+    suffix = "floor" if layouts is None else "layouts"
+    result = trace.with_name(f"{trace.stem}.{suffix}.json")
+    command = [sys.executable, str(FLOOR), str(trace), "--json", str(result)]
+    if layouts is not None:
+        command += ["--layouts", layouts, "--repeat", str(repeat), "--rebatch"]
+    done = timed(command)
+    if done.code != 0 or not result.is_file():
+        return {"error": f"exit {done.code}: {_tail(done.stderr)}"}
+    data: dict[str, Any] = json.loads(result.read_text("utf-8"))
+    data["peak_rss_mb"] = done.peak_rss_mb
+    data["cores_busy"] = done.cpu_seconds / done.seconds if done.seconds else 0.0
+    return data
+
+
+def stages_of(
+    start: float, end: float, trace: dict[str, Any], reports: list[dict[str, Any]]
+) -> dict[str, float]:
+    """Where a ringkas process's wall time went, in seconds (all its articles together).
+
+    From the trace: start-up and imports (the process starting to its first model opening),
+    loading (first model opening to the last one opened). From ringkas's own per-article
+    ``stats.seconds``: cleaning, translation, summary, checks. What is left is reading the
+    files, writing the output and the exit.
+    """
+    models = trace["models"]
+    first = min((m["start"] for m in models), default=trace["finished"])
+    last = max((m["end"] for m in models), default=first)
+    own = {
+        name: sum(r.get("stats", {}).get("seconds", {}).get(key, 0.0) for r in reports)
+        for name, key in (
+            ("cleaning", "clean"),
+            ("translation", "translate"),
+            ("summary", "summarize"),
+            ("checks", "check"),
+        )
+    }
+    stages = {"start-up and imports": first - start, "loading": last - first, **own}
+    stages["reading, output, exit"] = (end - start) - sum(stages.values())
+    return stages
 
 
 def naive_command(article: Article, models: dict[str, Path]) -> list[str]:
@@ -351,6 +450,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="import ringkas from this src folder (e.g. a `git archive` copy), so edits to "
         "the working tree during a long run cannot mix versions",
     )
+    parser.add_argument(
+        "--layouts",
+        default="2x1,1x2",
+        help="thread layouts (WORKERSxTHREADS, or translator/summarizer as 2x1/1x2) to replay "
+        "the first article's and the folder's engine calls under, beside ringkas's own "
+        "('none': skip)",
+    )
+    parser.add_argument("--layout-repeat", type=int, default=2, help="replays per layout (2)")
     args = parser.parse_args(argv)
     if args.quick:
         args.articles, args.folder_articles = 1, 5
@@ -391,6 +498,10 @@ def describe(
     return setup
 
 
+def trace_path(arm: str, setting: str, name: str) -> Path:
+    return TRACES / f"{arm}-{setting.replace(' ', '')}-{name}.json"
+
+
 def time_arms(
     arms: set[str],
     settings: list[tuple[str, int | None]],
@@ -416,11 +527,30 @@ def time_arms(
             for arm, engine in (("b", "torch"), ("c", "ctranslate2")):
                 if arm in arms:
                     command = ringkas_summarize([article], models, engine, beam)
-                    add(run_arm(arm, setting, [article], command))
+                    trace = trace_path(arm, setting, article.name) if arm == "c" else None
+                    add(run_arm(arm, setting, [article], command, trace))
     for setting, beam in settings:
         if "d" in arms:
-            add(run_arm("d", setting, folder, ringkas_summarize(folder, models, None, beam)))
+            command = ringkas_summarize(folder, models, None, beam)
+            add(run_arm("d", setting, folder, command, trace_path("d", setting, "folder")))
     return runs
+
+
+def compare_layouts(runs: list[Run], layouts: str, repeat: int) -> dict[str, Any]:
+    """Replay the first timed article's and the folder's traces (default decoding) under
+    other thread layouts, to show what the layout ringkas chose is worth."""
+    found: dict[str, Any] = {}
+    for arm in ("c", "d"):
+        run = next((r for r in runs if r.arm == arm and r.setting == "default"), None)
+        if run is None or run.error:
+            continue
+        name = run.articles[0] if arm == "c" else "folder"
+        trace = trace_path(arm, "default", name)
+        print(f"replaying ({arm}) {name} under layouts {layouts} ...", file=sys.stderr)
+        found[arm] = engine_floor(trace, "ringkas," + layouts, repeat)
+    if found:
+        print(f"\n{render_layouts(found)}")
+    return found
 
 
 def report(runs: list[Run], tokens: dict[str, int], settings: list[str]) -> dict[str, Any]:
@@ -437,6 +567,10 @@ def report(runs: list[Run], tokens: dict[str, int], settings: list[str]) -> dict
         what = "its default decoding" if setting == "default" else "the naive path's decoding"
         print(f"\n{number}) ringkas with {what}: beam {'/'.join(map(str, beams))} in both stages")
         print(render_table(table))
+        floor_table = render_floor(table)
+        if floor_table:
+            print("\nwhere the time goes, beside the engine floor (the same CTranslate2 calls):")
+            print(floor_table)
         if setting == "default":
             print("targets: " + "; ".join(check_targets(table)))
         for note in work_warnings(table):
@@ -446,6 +580,8 @@ def report(runs: list[Run], tokens: dict[str, int], settings: list[str]) -> dict
         " conversion excluded. a/x: (a)'s seconds per article / the arm's; a/x per tok: the"
         " same per source token (the folder set differs in length from the timed articles)."
         " tokens: generated by the translator / summarizer input (chunks c, summary passes p)."
+        " Engine floor: the calls ringkas made to CTranslate2, replayed alone with the models"
+        " loaded (floor.py); its total is translation + summary, and x = ringkas / floor."
     )
     return tables
 
@@ -461,6 +597,8 @@ def reprint(path: Path) -> int:
     if saved.get("conversion_seconds"):
         print(f"ctranslate2 conversion, once: {saved['conversion_seconds']}")
     report(runs, saved["source_tokens"], settings)
+    if saved.get("layouts"):
+        print(f"\n{render_layouts(saved['layouts'])}")
     return 0
 
 
@@ -493,6 +631,12 @@ def main(argv: list[str] | None = None) -> int:
     }
     result["ringkas"] = ringkas_location()
     print(f"ringkas imported from {result['ringkas']}")
+    result["rss_check_mb"] = rss = check_rss_measure()
+    print(
+        "peak RSS measure, checked on a process touching 256 MiB: launch.py "
+        f"{rss['launch.py']:.1f} MB, /usr/bin/time -f %M "
+        + ("not available" if rss["time"] is None else f"{rss['time']:.1f} MB")
+    )
     if not ct2:
         print("ringkas has no ctranslate2 engine or `models import` yet: arms c and d skipped")
 
@@ -518,6 +662,9 @@ def main(argv: list[str] | None = None) -> int:
     runs = time_arms(arms, settings, models, timed_articles, folder, save)
     tables = report(runs, result["source_tokens"], [name for name, _ in settings])
     save(runs, tables=tables, targets=check_targets(tables.get("default", {})))
+    if args.layouts != "none":
+        result["layouts"] = compare_layouts(runs, args.layouts, args.layout_repeat)
+        save(runs)
     print(f"written: {args.json}")
     return 0
 

@@ -7,10 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# Targets of issue 4 on this machine.
-TARGET_PER_ARTICLE = 6.0
-TARGET_FOLDER = 8.0
-TARGET_RSS_MB = 1000.0
+# Targets of issue 15 on a 2-core machine: times faster than the naive script, per article
+# (c) and in folder mode (d); cores busy during one article; ringkas's wall time over the
+# engine floor in folder mode; peak RSS of one article and of a folder.
+TARGET_PER_ARTICLE = 9.0
+TARGET_CORES_BUSY = 1.8
+TARGET_FOLDER = 13.0
+TARGET_OVER_FLOOR = 1.25
+TARGET_RSS_MB = {"c": 800.0, "d": 900.0}
 
 
 @dataclass
@@ -44,6 +48,10 @@ class Run:
     # cores busy (cpu / wall) well under the core count, or a load over it, mark contention.
     cpu_seconds: float = 0.0
     load: float = 0.0
+    # Arms (c) and (d): where the wall time went (seconds by stage, all articles), and the
+    # engine floor of the same CTranslate2 calls (floor.py's results).
+    stages: dict[str, float] = field(default_factory=dict)
+    floor: dict[str, Any] = field(default_factory=dict)
 
     @property
     def per_article(self) -> float:
@@ -100,6 +108,8 @@ def summarize_arm(runs: list[Run], tokens: dict[str, int]) -> dict[str, Any]:
     return {
         "articles": names,
         "seconds_per_article": seconds / len(names),
+        "cores_busy_mean": sum(r.cpu_seconds for r in ok) / seconds if seconds else 0.0,
+        **_floor_of(ok, len(names)),
         "seconds_each": [round(r.per_article, 2) for r in ok],
         "source_tokens": sum(tokens[n] for n in names),
         "seconds_per_1k_source_tokens": 1000 * seconds / sum(tokens[n] for n in names),
@@ -117,6 +127,34 @@ def summarize_arm(runs: list[Run], tokens: dict[str, int]) -> dict[str, Any]:
         "chunks": [w["chunks"] for w in work],
         "failed": failed,
     }
+
+
+def _floor_of(runs: list[Run], articles: int) -> dict[str, Any]:
+    """Arms (c), (d): stage seconds and the engine floor, per article, over ``runs``."""
+    if not any(r.stages for r in runs):
+        return {}
+    stages: dict[str, float] = {}
+    for run in runs:
+        for name, value in run.stages.items():
+            stages[name] = stages.get(name, 0.0) + value / articles
+    floors = [r.floor for r in runs if r.floor and "error" not in r.floor]
+    data: dict[str, Any] = {"stages": stages}
+    errors = [r.floor["error"] for r in runs if "error" in r.floor]
+    if errors or not floors:
+        data["floor"] = {"error": "; ".join(errors) or "not run"}
+        return data
+    floor: dict[str, Any] = {"load": sum(f["load_seconds"]["ringkas"] for f in floors) / articles}
+    for f in floors:
+        for role, value in f["median_seconds"]["ringkas"].items():
+            floor[role] = floor.get(role, 0.0) + value / articles
+    floor["peak_rss_mb"] = max(f["peak_rss_mb"] for f in floors)
+    floor["cores_busy"] = statistics.mean(f["cores_busy"] for f in floors)
+    floor["length_mismatches"] = sum(f["length_mismatches"] for f in floors)
+    floor["layout"] = sorted({f["recorded_layout"] for f in floors})
+    data["floor"] = floor
+    wall = sum(r.seconds for r in runs) / articles
+    data["over_floor"] = wall / floor["total"] if floor.get("total") else None
+    return data
 
 
 ARM_LABELS = {
@@ -189,24 +227,99 @@ def render_table(arms: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def render_layouts(found: dict[str, dict[str, Any]]) -> str:
+    """The engine floor of (c)'s first article and of (d) under other thread layouts."""
+    lines = [
+        "engine floor under other thread layouts (WxT: W workers of T threads; a/b: "
+        "translator a, summarizer b), median seconds; busiest thread: its CPU seconds, "
+        "an estimate of the idle-machine time when others' work shares the cores"
+    ]
+    for arm, data in found.items():
+        if "error" in data:
+            lines.append(f"({arm}) failed: {data['error'][:300]}")
+            continue
+        lines.append(f"({arm}) recorded layout: {data['recorded_layout']}")
+        medians = data["median_seconds"]
+        base = medians.get("ringkas", {}).get("total")
+        for name, median in medians.items():
+            roles = ", ".join(f"{k} {v:.2f}" for k, v in median.items() if k != "total")
+            busiest: dict[str, float] = {}
+            for run in data["runs"][name]:
+                for role, value in run.get("busiest_thread_seconds", {}).items():
+                    busiest[role] = busiest.get(role, 0.0) + value / len(data["runs"][name])
+            busy = ", ".join(f"{k} {v:.2f}" for k, v in busiest.items())
+            versus = f" ({base / median['total']:.2f}x ringkas's)" if base else ""
+            lines.append(
+                f"  {name:<10} total {median['total']:.2f}{versus}: {roles}; busiest thread {busy}"
+            )
+    return "\n".join(lines)
+
+
 def check_targets(arms: dict[str, dict[str, Any]]) -> list[str]:
-    """Issue 4's targets, judged on the default-decoding table."""
+    """Issue 15's targets, judged on the default-decoding table."""
     naive = arms.get("a", {})
     checks = []
-    for arm, target in (("c", TARGET_PER_ARTICLE), ("d", TARGET_FOLDER)):
-        data = arms.get(arm, {})
-        value = ratio(naive, data, "seconds_per_article")
+
+    def judge(what: str, value: float | None, target: float, *, most: bool = False) -> None:
         if value is None:
-            checks.append(f"a/{arm} >= {target:.0f}x: not measured")
-            continue
-        verdict = "PASS" if value >= target else "FAIL"
-        checks.append(f"a/{arm} >= {target:.0f}x: {verdict} ({value:.1f}x)")
-    for arm in ("c", "d"):
+            checks.append(f"{what}: not measured")
+            return
+        ok = value <= target if most else value >= target
+        checks.append(f"{what}: {'PASS' if ok else 'FAIL'} ({value:.2f})")
+
+    for arm, target in (("c", TARGET_PER_ARTICLE), ("d", TARGET_FOLDER)):
+        value = ratio(naive, arms.get(arm, {}), "seconds_per_article")
+        judge(f"a/{arm} >= {target:.0f}x", value, target)
+    busy = arms.get("c", {}).get("cores_busy_mean")
+    judge(f"cores busy (c) >= {TARGET_CORES_BUSY}", busy, TARGET_CORES_BUSY)
+    over = arms.get("d", {}).get("over_floor")
+    judge(f"(d) / engine floor <= {TARGET_OVER_FLOOR}x", over, TARGET_OVER_FLOOR, most=True)
+    for arm, limit in TARGET_RSS_MB.items():
         rss = arms.get(arm, {}).get("peak_rss_mb")
-        if rss is not None:
-            verdict = "PASS" if rss <= TARGET_RSS_MB else "FAIL"
-            checks.append(f"peak RSS {arm} <= {TARGET_RSS_MB:.0f} MB: {verdict} ({rss:.0f} MB)")
+        judge(f"peak RSS ({arm}) <= {limit:.0f} MB", rss, limit, most=True)
     return checks
+
+
+def render_floor(arms: dict[str, dict[str, Any]]) -> str:
+    """Per stage, seconds per article of ringkas (arms c, d) beside the engine floor's."""
+    shown = [arm for arm in ("c", "d") if arms.get(arm, {}).get("stages")]
+    if not shown:
+        return ""
+    floor_role = {"loading": "load", "translation": "translator", "summary": "summarizer"}
+    head = f"{'seconds per article':<24}" + "".join(
+        f"{'(' + arm + ') ringkas':>13}{'floor':>8}{'x':>7}" for arm in shown
+    )
+    lines = [head, "-" * len(head)]
+    stages = list(arms[shown[0]]["stages"])
+    for stage in [*stages, "total", "peak RSS MB", "cores busy"]:
+        row = f"{stage:<24}"
+        for arm in shown:
+            data = arms[arm]
+            floor = data.get("floor", {})
+            if stage == "total":
+                mine, theirs = data["seconds_per_article"], floor.get("total")
+            elif stage == "peak RSS MB":
+                mine, theirs = data["peak_rss_mb"], floor.get("peak_rss_mb")
+            elif stage == "cores busy":
+                mine, theirs = data["cores_busy_mean"], floor.get("cores_busy")
+            else:
+                mine = data["stages"].get(stage, 0.0)
+                theirs = floor.get(floor_role.get(stage, ""))
+            times = f"{mine / theirs:.2f}" if theirs and stage not in ("cores busy",) else ""
+            width = ".0f" if stage == "peak RSS MB" else ".2f"
+            their_text = "-" if theirs is None else format(theirs, width)
+            row += f"{format(mine, width):>13}{their_text:>8}{times:>7}"
+        lines.append(row)
+    notes = []
+    for arm in shown:
+        floor = arms[arm].get("floor", {})
+        if "error" in floor:
+            notes.append(f"({arm}) floor failed: {floor['error'][:300]}")
+        elif floor.get("length_mismatches"):
+            notes.append(f"({arm}) floor: {floor['length_mismatches']} outputs of another length")
+        else:
+            notes.append(f"({arm}) layout {', '.join(floor.get('layout', []))}")
+    return "\n".join([*lines, *notes])
 
 
 def work_warnings(arms: dict[str, dict[str, Any]]) -> list[str]:

@@ -1,0 +1,132 @@
+"""Run the ``ringkas`` command with every call it makes into CTranslate2 recorded.
+
+Usage: python benchmarks/ct2trace.py TRACE.json ARGS...   (ARGS: as for ``ringkas``)
+
+``ctranslate2.Translator`` is replaced by a subclass that records, and passes on unchanged,
+each model it opens (folder, options, when) and each ``translate_batch`` call (the token
+lists, target prefixes and every decoding option; when it was queued, when ringkas took its
+results and how many tokens each hypothesis had). Calls queued before ringkas takes any
+result form one group: they were in the engine together. ``benchmarks/floor.py`` replays
+the groups straight through CTranslate2, which gives the engine floor of the same work.
+The trace also marks when this script started and when ringkas's ``main`` returned, for
+the per-stage times of ``benchmarks/speed.py``. Recording costs a list append per call and
+one JSON file written at exit (a few milliseconds for a folder of 20 articles).
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.time()
+
+import json  # noqa: E402  (the clock starts first)
+import os  # noqa: E402
+import runpy  # noqa: E402
+import sys  # noqa: E402
+from typing import Any  # noqa: E402
+
+import ctranslate2  # noqa: E402
+
+MODELS: list[dict[str, Any]] = []
+CALLS: list[dict[str, Any]] = []
+_GROUP = {"number": 0, "collecting": False}
+
+
+class _Traced:
+    """An asynchronous result whose collection is recorded."""
+
+    def __init__(self, future: Any, call: dict[str, Any], index: int) -> None:
+        self._future = future
+        self._call = call
+        self._index = index
+
+    def result(self) -> Any:
+        _GROUP["collecting"] = True
+        result = self._future.result()
+        self._call["collected"] = time.time()
+        self._call["output_lengths"][self._index] = len(result.hypotheses[0])
+        return result
+
+    def done(self) -> bool:
+        return bool(self._future.done())
+
+
+class TracedTranslator(ctranslate2.Translator):  # type: ignore[misc]
+    """A ``ctranslate2.Translator`` that records what it is asked to do."""
+
+    def __init__(self, model_path: str, *args: Any, **kwargs: Any) -> None:
+        start = time.time()
+        super().__init__(model_path, *args, **kwargs)
+        self._trace_id = len(MODELS)
+        MODELS.append(
+            {
+                "path": str(model_path),
+                "args": list(args),
+                "kwargs": kwargs,
+                "start": start,
+                "end": time.time(),
+            }
+        )
+
+    def translate_batch(self, source: Any, target_prefix: Any = None, **options: Any) -> Any:
+        if _GROUP["collecting"]:  # results were taken since the last call: a new group
+            _GROUP["number"] += 1
+            _GROUP["collecting"] = False
+        asynchronous = bool(options.get("asynchronous"))
+        call = {
+            "model": self._trace_id,
+            "group": _GROUP["number"],
+            "source": [list(tokens) for tokens in source],
+            "target_prefix": None if target_prefix is None else [list(p) for p in target_prefix],
+            "options": {k: v for k, v in options.items() if k != "asynchronous"},
+            "submitted": time.time(),
+            "output_lengths": [None] * len(source),
+        }
+        CALLS.append(call)
+        results = super().translate_batch(source, target_prefix, **options)
+        if asynchronous:
+            return [_Traced(future, call, i) for i, future in enumerate(results)]
+        _GROUP["collecting"] = True
+        call["collected"] = time.time()
+        call["output_lengths"] = [len(r.hypotheses[0]) for r in results]
+        return results
+
+
+def write_trace(path: str, finished: float, code: Any) -> None:
+    """Write the trace (atomically: a reader never sees half of it)."""
+    data = {
+        "started": STARTED,
+        "finished": finished,
+        "exit_code": code,
+        "models": MODELS,
+        "calls": CALLS,
+    }
+    partial = f"{path}.partial"
+    with open(partial, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    os.replace(partial, path)
+
+
+def main() -> int:
+    """Run ``python -m ringkas`` (the console script's code) with the traced Translator."""
+    if len(sys.argv) < 2:
+        print(__doc__.splitlines()[2], file=sys.stderr)
+        return 2
+    trace = sys.argv[1]
+    ctranslate2.Translator = TracedTranslator
+    sys.argv = ["ringkas", *sys.argv[2:]]
+    code: Any = 0
+    try:
+        runpy.run_module("ringkas", run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        sys.stdout.flush()
+        write_trace(trace, time.time(), code)
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
