@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +19,12 @@ from ringkas.models.convert import convert_checkpoint
 from ringkas.models.ct2_engine import CT2Seq2Seq
 from ringkas.models.engine import Decoding
 from ringkas.models.hub import parse_model_spec
+from ringkas.models.summarizer import Summarizer
 from ringkas.models.torch_engine import TorchSeq2Seq
-from ringkas.pipeline import load_engine
+from ringkas.models.translator import Translator
+from ringkas.pipeline import Pipeline, load_engine
 from ringkas.settings import Settings
+from ringkas.text import split_sentences
 
 SENTENCES = [
     "Sekretaris Daerah Provinsi Maluku membuka rapat koordinasi.",
@@ -232,14 +236,69 @@ def test_first_summarize_converts_by_itself(
 def test_ctranslate2_splits_threads_into_workers(tiny: TinyModels) -> None:
     from ringkas.models.ct2_engine import thread_layout, worker_batch
 
+    # Many batches at once (a translator's sentences): workers side by side.
     assert thread_layout(1, "cpu") == (1, 1)
     assert thread_layout(2, "cpu") == (2, 1)
     assert thread_layout(3, "cpu") == (2, 1)
     assert thread_layout(8, "cpu") == (2, 4)
     assert thread_layout(None, "cuda") == (1, 0)
+    # One large batch at a time (a summarizer's articles): every thread on it.
+    assert thread_layout(2, "cpu", "serial") == (1, 2)
+    assert thread_layout(16, "cpu", "serial") == (1, 16)
+    assert thread_layout(None, "cuda", "serial") == (1, 0)
     engine = load_engine(str(tiny.marian), Settings(engine="ctranslate2", threads=2))
     assert engine.translator.num_translators == 2
     # Each worker gets a share; long inputs come in smaller sub-batches (memory).
     assert [worker_batch(engine.translator, [20] * n) for n in (1, 2, 3, 64)] == [1, 1, 2, 32]
     assert worker_batch(engine.translator, [500] * 8) == 2
     assert worker_batch(engine.translator, [1000] * 8) == 1
+    # One worker holds what two did, in one sub-batch.
+    alone = CT2Seq2Seq(engine.folder, "marian", threads=2, batches="serial")
+    assert alone.layout == (1, 2) and alone.translator.num_translators == 1
+    assert [worker_batch(alone.translator, [500] * n) for n in (1, 2, 3, 8)] == [1, 2, 3, 4]
+    assert worker_batch(alone.translator, [1000] * 8) == 2
+
+
+def test_pipeline_lays_out_translator_and_summarizer_by_their_work(tiny: TinyModels) -> None:
+    pipe = Pipeline(
+        Settings(
+            engine="ctranslate2", threads=2, translator=str(tiny.marian), summarizer=str(tiny.bart)
+        )
+    )
+    pipe.load_models()
+    assert pipe.translator.engine.layout == (2, 1)
+    assert pipe.summarizer.engine.layout == (1, 2)  # type: ignore[union-attr]
+    # OpenMP threads sleep while they wait (unless the user chose otherwise).
+    assert os.environ.get("OMP_WAIT_POLICY") == "PASSIVE" or "GOMP_SPINCOUNT" in os.environ
+
+
+@pytest.mark.parametrize("threads", [2, 4])
+def test_thread_layout_keeps_outputs_token_identical(tiny: TinyModels, threads: int) -> None:
+    """The layouts chosen since issue 15 (a summarizer: one worker with every thread, two
+    articles per sub-batch) give the same tokens as the layout every model had before (two
+    workers splitting the threads, an article per sub-batch), at the default beam."""
+    marian = store.ensure(parse_model_spec(str(tiny.marian))).path
+    bart = store.ensure(parse_model_spec(str(tiny.bart))).path
+    lines = [line.strip() for line in SEED.read_text("utf-8").splitlines() if line.strip()]
+    sentences = [s for line in lines for s in split_sentences(line)]
+    # Summaries of several lengths (some chunked and recombined), sharing sub-batches.
+    articles = [sentences[i : i + size] for i, size in ((0, 3), (2, 12), (5, 6), (1, 30), (9, 9))]
+
+    def outputs(translator: CT2Seq2Seq, summarizer: CT2Seq2Seq) -> tuple[object, ...]:
+        translated = Translator(translator).translate(sentences)
+        summaries = Summarizer(summarizer).summarize_many(articles)
+        return (
+            translated.texts,
+            translated.output_tokens,
+            [(s.text, s.tokens, s.chunks, s.passes) for s in summaries],
+        )
+
+    before = {"threads": threads, "layout": (2, threads // 2)}
+    old = outputs(CT2Seq2Seq(marian, "marian", **before), CT2Seq2Seq(bart, "bart", **before))
+    translator = CT2Seq2Seq(marian, "marian", threads=threads)
+    summarizer = CT2Seq2Seq(bart, "bart", threads=threads, batches="serial")
+    assert (translator.layout, summarizer.layout) == ((2, threads // 2), (1, threads))
+    new = outputs(translator, summarizer)
+    assert len(old[0]) == len(sentences) >= 20
+    assert any(passes > 1 for *_, passes in old[2])  # the long article was chunked
+    assert new == old

@@ -200,6 +200,7 @@ def convert_checkpoint(
     """Convert ``folder`` into ``dest`` (created atomically); returns the recorded info."""
     from transformers import AutoTokenizer
 
+    from ringkas.models.ct2_engine import wait_passively
     from ringkas.models.torch_engine import quiet_transformers
 
     if quantization not in QUANTIZATIONS:
@@ -208,6 +209,7 @@ def convert_checkpoint(
     refuse_custom_code(folder, label)
     files = checkpoint_files(folder, label)  # refused here when there are no safetensors
     quiet_transformers()
+    wait_passively()  # before ctranslate2 is first imported: the loads after conversion
     _fix_m2m100_vocabulary()
     dest.parent.mkdir(parents=True, exist_ok=True)
     # Named after the entry: the next conversion of it removes what a killed one left; a

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ringkas.models.chat import Prompt, chat_text
-from ringkas.models.ct2_engine import decoding_options, open_ct2, worker_batch
+from ringkas.models.ct2_engine import Batches, decoding_options, open_ct2, worker_batch
 from ringkas.models.engine import Decoding, Generated
 from ringkas.models.tokenize import HubTokens
 
@@ -24,10 +24,17 @@ class CT2Causal:
         device: str = "cpu",
         compute_type: str = "auto",
         threads: int | None = None,
+        batches: Batches = "serial",
     ) -> None:
         self.name = name
-        self.generator, self.info = open_ct2(
-            "causal", folder, name, device=device, compute_type=compute_type, threads=threads
+        self.generator, self.info, self.layout = open_ct2(
+            "causal",
+            folder,
+            name,
+            device=device,
+            compute_type=compute_type,
+            threads=threads,
+            batches=batches,
         )
         self.device = str(self.generator.device)
         self.compute_type = self.generator.compute_type

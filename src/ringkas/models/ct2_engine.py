@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ringkas.errors import ModelUnavailableError
 from ringkas.models.converted import INFO_FILE
@@ -18,12 +18,15 @@ from ringkas.models.tokenize import load_tokens
 
 COMPUTE_TYPES = ("auto", "int8", "int8_float16", "float16", "float32")
 _NLLB_CODES = {"id": "ind_Latn", "en": "eng_Latn"}
+# How a model's work comes: many small batches at once (a translator's sentences), or one
+# large batch at a time (a summarizer's article, or two).
+Batches = Literal["parallel", "serial"]
 _CPU_WORKERS = 2
-# A sub-batch's memory (attention, the decoder's cache of encoder states for every beam)
-# grows with its tokens: at most this many input tokens per sub-batch keeps a folder of long
-# articles within ~1 GB with the default models (8 articles: 1,102 MB with 2048, 919 MB with
-# 1024, at ~5% more time).
-_SUB_BATCH_TOKENS = 1024
+# What sub-batches in flight may hold together, in input tokens: their memory (attention,
+# the decoder's cache of encoder states for every beam) grows with their tokens. With the
+# default models this keeps a folder of long articles within ~0.8 GB: two workers of
+# 1,024 tokens each, or one of 2,048.
+_TOKENS_IN_FLIGHT = 2048
 _M_ARENA_MAX = -8  # glibc's mallopt parameter
 _ARENAS = 1
 
@@ -31,10 +34,11 @@ _ARENAS = 1
 def worker_batch(model: Any, lengths: Sequence[int]) -> int:
     """The sub-batch size for inputs of these token ``lengths``: small enough that every
     worker of ``model`` gets a share (CTranslate2 runs sub-batches on its workers in
-    parallel) and that a sub-batch of long inputs stays within a memory budget."""
+    parallel) and that the sub-batches in flight stay within a memory budget."""
     workers: int = getattr(model, "num_translators", 0) or getattr(model, "num_generators", 1)
-    share = math.ceil(len(lengths) / max(1, workers))
-    return max(1, min(share, _SUB_BATCH_TOKENS // max(1, *lengths)))
+    workers = max(1, workers)
+    share = math.ceil(len(lengths) / workers)
+    return max(1, min(share, _TOKENS_IN_FLIGHT // workers // max(1, *lengths)))
 
 
 def resolve_device(device: str) -> str:
@@ -46,20 +50,38 @@ def resolve_device(device: str) -> str:
     return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
 
 
-def thread_layout(threads: int | None, device: str) -> tuple[int, int]:
+def thread_layout(
+    threads: int | None, device: str, batches: Batches = "parallel"
+) -> tuple[int, int]:
     """(workers, threads per worker) for CTranslate2 on ``device``.
 
-    Measured on 2 cores with the default models: one decoding step is too small to
-    share between cores (2 threads on one batch decode no faster than 1), so two workers
-    that each run half of a batch on their own cores translate ~1.4x and summarise two
-    articles ~2x faster, while one long input still gets the cores its encoder can use
-    on larger machines. A GPU gets one worker.
+    Measured on 2 cores with the default models: a translator's many short batches go
+    best on two workers of one thread each, side by side (a decoding step of opus-mt is
+    too small to share between cores); a summarizer's one long input per article goes
+    best with every thread on it (its encoder pass and each decoding step are large):
+    ~1.6x faster for one article than on one core, and a folder's summaries, two articles
+    per sub-batch, ~1.2x faster than an article per worker. A GPU gets one worker.
     """
     if device != "cpu":
         return 1, threads or 0
     total = threads or os.cpu_count() or 1
+    if batches == "serial":
+        return 1, total
     workers = min(_CPU_WORKERS, total)
     return workers, max(1, total // workers)
+
+
+def wait_passively() -> None:
+    """Have OpenMP threads sleep rather than spin while they wait for work, unless the
+    user chose (OMP_WAIT_POLICY, GOMP_SPINCOUNT). Must run before ctranslate2 is imported.
+
+    A summarizer's threads wait for each other hundreds of times per decoding step. When
+    other programs share the cores, a thread that spins while its partner is descheduled
+    wastes its turn: measured on 2 busy cores, one summary took 7x longer spinning (the
+    GNU OpenMP default) than sleeping. On idle cores sleeping costs a wake-up per wait.
+    """
+    if not ({"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"} & os.environ.keys()):
+        os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
 
 
 def limit_malloc_arenas() -> None:
@@ -79,11 +101,16 @@ def limit_malloc_arenas() -> None:
         pass
 
 
-def open_ct2(kind: str, folder: Path, name: str, **options: Any) -> tuple[Any, dict[str, Any]]:
-    """A CTranslate2 ``Translator`` or ``Generator`` for a converted folder, and its info.
+def open_ct2(
+    kind: str, folder: Path, name: str, **options: Any
+) -> tuple[Any, dict[str, Any], tuple[int, int]]:
+    """A CTranslate2 ``Translator`` or ``Generator`` for a converted folder, its info and
+    its thread layout (workers, threads per worker).
 
-    ``options``: device, compute_type, threads.
+    ``options``: device, compute_type, threads, batches (how the work comes, see
+    :func:`thread_layout`) or layout (workers, threads per worker: chosen for you if None).
     """
+    wait_passively()
     import ctranslate2
 
     try:
@@ -96,7 +123,9 @@ def open_ct2(kind: str, folder: Path, name: str, **options: Any) -> tuple[Any, d
     device = resolve_device(options.get("device", "cpu"))
     limit_malloc_arenas()  # before the workers start
     factory = ctranslate2.Generator if kind == "causal" else ctranslate2.Translator
-    workers, per_worker = thread_layout(options.get("threads"), device)
+    workers, per_worker = options.get("layout") or thread_layout(
+        options.get("threads"), device, options.get("batches", "parallel")
+    )
     try:
         model = factory(
             str(folder),
@@ -110,7 +139,7 @@ def open_ct2(kind: str, folder: Path, name: str, **options: Any) -> tuple[Any, d
             f"model {name!r} could not be loaded by CTranslate2 on {device}: {exc}",
             hint="try --device cpu, another --compute-type, or --engine torch",
         ) from exc
-    return model, info
+    return model, info, (workers, per_worker)
 
 
 def decoding_options(info: dict[str, Any]) -> dict[str, Any]:
@@ -137,11 +166,20 @@ class CT2Seq2Seq:
         device: str = "cpu",
         compute_type: str = "auto",
         threads: int | None = None,
+        batches: Batches = "parallel",
+        layout: tuple[int, int] | None = None,
     ) -> None:
         self.name = name
         self.folder = folder
-        self.translator, self.info = open_ct2(
-            "seq2seq", folder, name, device=device, compute_type=compute_type, threads=threads
+        self.translator, self.info, self.layout = open_ct2(
+            "seq2seq",
+            folder,
+            name,
+            device=device,
+            compute_type=compute_type,
+            threads=threads,
+            batches=batches,
+            layout=layout,
         )
         self.device = str(self.translator.device)
         self.tokens = load_tokens(folder, self.info)

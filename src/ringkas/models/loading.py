@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ringkas.models.hub import fetch_model, parse_model_spec
+
+if TYPE_CHECKING:
+    from ringkas.models.ct2_engine import Batches
 from ringkas.settings import Settings
 
 Report = Callable[[str], None]
@@ -25,11 +28,19 @@ def _is_causal(folder: Path) -> bool:
     )
 
 
-def load_model(spec: str, settings: Settings | None = None, *, report: Report | None = None) -> Any:
+def load_model(
+    spec: str,
+    settings: Settings | None = None,
+    *,
+    report: Report | None = None,
+    batches: Batches = "parallel",
+) -> Any:
     """Get a model ready (download, convert) and load it with the settings' engine.
 
     Returns a seq2seq engine (``generate``) for encoder-decoder models and an instruction
-    engine (``answer``) for chat LMs.
+    engine (``answer``) for chat LMs. ``batches`` says how its work will come: many small
+    batches at once ("parallel": a translator's sentences) or one large batch at a time
+    ("serial": a summarizer's articles); CTranslate2 lays its threads out to match.
     """
     settings = settings or Settings()
     model = parse_model_spec(spec)
@@ -45,10 +56,10 @@ def load_model(spec: str, settings: Settings | None = None, *, report: Report | 
         if stored.info.get("kind") == "causal":
             from ringkas.models.ct2_causal import CT2Causal
 
-            return CT2Causal(stored.path, model.label, **options)
+            return CT2Causal(stored.path, model.label, batches=batches, **options)
         from ringkas.models.ct2_engine import CT2Seq2Seq
 
-        return CT2Seq2Seq(stored.path, model.label, **options)
+        return CT2Seq2Seq(stored.path, model.label, batches=batches, **options)
     folder = fetch_model(model, allow_pickle=not settings.safetensors_only, report=report)
     if _is_causal(folder):
         from ringkas.models.torch_causal import TorchCausal

@@ -77,7 +77,10 @@ class LoadedModels:
         if self._summarizer is None:
             start = time.perf_counter()
             self._stage(f"loading {self.config.summarizer}")
-            model = load_model(self.config.summarizer, self.config, report=self.report)
+            # One article (or two) per batch, one batch at a time: every thread on it.
+            model = load_model(
+                self.config.summarizer, self.config, report=self.report, batches="serial"
+            )
             self._pending_load += time.perf_counter() - start
             self._summarizer = self._make_summarizer(model)
         return self._summarizer
