@@ -9,7 +9,9 @@ results and how many tokens each hypothesis had). Calls queued before ringkas ta
 result form one group: they were in the engine together. ``benchmarks/floor.py`` replays
 the groups straight through CTranslate2, which gives the engine floor of the same work.
 The trace also marks when this script started and when ringkas's ``main`` returned, for
-the per-stage times of ``benchmarks/speed.py``. Recording costs a list append per call and
+the per-stage times of ``benchmarks/speed.py``, and when the pipeline loaded its models
+(importing ringkas's pipeline module here, which ringkas would import anyway). Recording
+costs a list append per call and
 one JSON file written at exit (a few milliseconds for a folder of 20 articles).
 """
 
@@ -29,7 +31,10 @@ import ctranslate2  # noqa: E402
 
 MODELS: list[dict[str, Any]] = []
 CALLS: list[dict[str, Any]] = []
+LOADING: dict[str, float] = {}
 _GROUP = {"number": 0, "collecting": False}
+# Settings of the threading runtimes that ringkas or the user set: the replay uses them too.
+_RUNTIME_ENV = ("OMP_", "GOMP_", "KMP_", "MALLOC_", "CT2_")
 
 
 class _Traced:
@@ -65,6 +70,7 @@ class TracedTranslator(ctranslate2.Translator):  # type: ignore[misc]
                 "kwargs": kwargs,
                 "start": start,
                 "end": time.time(),
+                "env": {k: v for k, v in os.environ.items() if k.startswith(_RUNTIME_ENV)},
             }
         )
 
@@ -92,12 +98,32 @@ class TracedTranslator(ctranslate2.Translator):  # type: ignore[misc]
         return results
 
 
+def time_model_loading() -> None:
+    """Record when ringkas's pipeline starts and ends loading its models (where this
+    ringkas has ``LoadedModels.load_all``), so that start-up and loading are told apart."""
+    try:
+        from ringkas.pipeline.loading import LoadedModels
+    except ImportError:
+        return
+    original = LoadedModels.load_all
+
+    def load_all(self: Any) -> None:
+        LOADING.setdefault("start", time.time())
+        try:
+            original(self)
+        finally:
+            LOADING["end"] = time.time()
+
+    LoadedModels.load_all = load_all  # type: ignore[method-assign]
+
+
 def write_trace(path: str, finished: float, code: Any) -> None:
     """Write the trace (atomically: a reader never sees half of it)."""
     data = {
         "started": STARTED,
         "finished": finished,
         "exit_code": code,
+        "loading": LOADING,
         "models": MODELS,
         "calls": CALLS,
     }
@@ -114,6 +140,7 @@ def main() -> int:
         return 2
     trace = sys.argv[1]
     ctranslate2.Translator = TracedTranslator
+    time_model_loading()
     sys.argv = ["ringkas", *sys.argv[2:]]
     code: Any = 0
     try:

@@ -17,7 +17,15 @@ it did in ringkas (forced lengths make it so); a difference is reported as an er
 other thread layouts, ``WxT`` = W workers (inter_threads) of T threads (intra_threads)
 each, or ``WxT/WxT`` for the translator and the summarizer apart (the first model called
 is the translator). With ``--repeat N`` every layout is replayed N times, interleaved, so
-that the load of a shared machine hits each alike; medians and ratios are printed.
+that the load of a shared machine hits each alike; medians and ratios are printed, and
+whether every layout gave the same output tokens as the first. ``--rebatch`` sizes the
+sub-batches for each layout's workers as ringkas would (else they stay as recorded).
+
+The replay runs under the threading settings ringkas ran with (OMP_WAIT_POLICY and the
+like, recorded in the trace); ``--env KEY=VALUE`` replays under others. Per replay it also
+records the CPU seconds of its busiest thread and the cores other processes took: on a
+shared machine, where wall times say little, the busiest thread's CPU time estimates the
+time on an idle one.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import hashlib
 import json
 import os
 import resource
@@ -83,6 +92,21 @@ def critical_path(before: dict, after: dict) -> tuple[float, float]:
     cpu = [after[t][0] - before.get(t, (0.0, 0.0))[0] for t in after]
     wait = [after[t][1] - before.get(t, (0.0, 0.0))[1] for t in after]
     return (max(cpu, default=0.0), sum(wait))
+
+
+def use_runtime_env(trace: dict[str, Any], overrides: list[str]) -> None:
+    """Run under the threading settings ringkas ran with (e.g. the OpenMP wait policy it
+    sets), or ``overrides`` (KEY=VALUE; an empty VALUE unsets KEY). Before ctranslate2 is
+    imported: OpenMP reads them once, when it starts."""
+    env: dict[str, str] = {}
+    for model in trace["models"]:
+        env.update(model.get("env", {}))
+    env.update(item.split("=", 1) for item in overrides)  # type: ignore[misc]
+    for key, value in env.items():
+        if value:
+            os.environ[key] = value
+        else:
+            os.environ.pop(key, None)
 
 
 def roles(trace: dict[str, Any]) -> dict[int, str]:
@@ -155,6 +179,7 @@ def replay(trace: dict[str, Any], models: dict[int, Any], *, rebatch: int = 0) -
     started, cpu, busy = time.perf_counter(), own_cpu_seconds(), machine_busy_seconds()
     busiest: dict[str, float] = {}
     waited = 0.0
+    digest = hashlib.sha256()
     for group in groups_of(trace):
         threads = thread_seconds()
         start = time.perf_counter()
@@ -175,6 +200,8 @@ def replay(trace: dict[str, Any], models: dict[int, Any], *, rebatch: int = 0) -
         waited += wait
         for call, outs in zip(group, results, strict=True):
             lengths = [len(out.hypotheses[0]) for out in outs]
+            for out in outs:
+                digest.update("\x1f".join(out.hypotheses[0]).encode() + b"\x1e")
             mismatches += sum(
                 1
                 for got, want in zip(lengths, call["output_lengths"], strict=True)
@@ -200,6 +227,8 @@ def replay(trace: dict[str, Any], models: dict[int, Any], *, rebatch: int = 0) -
         "runqueue_wait_seconds": round(waited, 3),
         "groups": per_group,
         "length_mismatches": mismatches,
+        # Of every output token: layouts that agree on it gave token-identical outputs.
+        "outputs_sha256": digest.hexdigest(),
     }
 
 
@@ -229,6 +258,14 @@ def main(argv: list[str] | None = None) -> int:
         help="sub-batch sizes for each layout's worker count, as ringkas chooses them, with "
         "at most TOKENS input tokens per sub-batch (default 1024, ringkas's)",
     )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a threading setting to replay under instead of ringkas's (e.g. "
+        "GOMP_SPINCOUNT=300000; KEY= unsets it); repeatable",
+    )
     parser.add_argument("--json", type=Path, help="write the results here (else stdout)")
     args = parser.parse_args(argv)
     trace = json.loads(args.trace.read_text("utf-8"))
@@ -236,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.trace}: no CTranslate2 calls recorded", file=sys.stderr)
         return 2
     same_malloc_as_ringkas()
+    use_runtime_env(trace, args.env)
     layouts = [parse_layout(spec) for spec in args.layouts.split(",")]
     opened = {layout_name(layout): open_models(trace, layout) for layout in layouts}
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in opened}
@@ -255,6 +293,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     summary["median_seconds"] = medians
     summary["length_mismatches"] = sum(r["length_mismatches"] for rs in runs.values() for r in rs)
+    summary["env"] = {k: v for k, v in os.environ.items() if k.startswith(("OMP_", "GOMP_"))}
+    reference = runs[first][0]["outputs_sha256"]
+    summary["same_tokens"] = {
+        name: all(r["outputs_sha256"] == reference for r in rs) for name, rs in runs.items()
+    }
     text = json.dumps(summary, indent=1)
     if args.json:
         args.json.write_text(text, "utf-8")
@@ -268,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
                 for role, value in median.items()
             )
             busy = " ".join(f"{r['cores_busy']}/{r['others_cores']}" for r in runs[name])
-            print(f"  {name:<10} {ratios}; cores busy/others' {busy}", file=sys.stderr)
+            same = "same tokens" if summary["same_tokens"][name] else "OTHER TOKENS"
+            print(f"  {name:<10} {ratios}; {same}; cores busy/others' {busy}", file=sys.stderr)
     return 1 if summary["length_mismatches"] else 0
 
 

@@ -63,7 +63,7 @@ TIMEOUT_S = 3600
 # Typical news length in words (after cleaning); merdeka_* are damaged scrapes.
 TYPICAL_WORDS = (400, 800)
 # Environment that would change what an arm does: each arm gets ringkas's own defaults.
-STRIPPED_ENV = re.compile(r"^(RINGKAS_|CT2_|OMP_NUM_THREADS$|MKL_NUM_THREADS$)")
+STRIPPED_ENV = re.compile(r"^(RINGKAS_|CT2_|OMP_|GOMP_|KMP_|MKL_NUM_THREADS$|MALLOC_ARENA_MAX$)")
 
 
 # -- processes -----------------------------------------------------------------------------
@@ -102,6 +102,9 @@ def ringkas_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "ringkas"]
 
 
+# OpenMP's own default wait (GNU: spin ~300,000 times, then sleep), which ringkas replaces
+# with sleeping unless the user sets one: the layouts comparison shows what that costs.
+SPINNING = ("OMP_WAIT_POLICY=", "GOMP_SPINCOUNT=300000")
 LAUNCH = BENCH / "launch.py"
 TRACER = BENCH / "ct2trace.py"
 FLOOR = BENCH / "floor.py"
@@ -220,15 +223,18 @@ def run_arm(
     return run
 
 
-def engine_floor(trace: Path, layouts: str | None = None, repeat: int = 1) -> dict[str, Any]:
+def engine_floor(
+    trace: Path, layouts: str | None = None, repeat: int = 1, env: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Replay a trace with floor.py (a fresh process, so its peak RSS is the engine's):
     as recorded, or (experiments) under other thread ``layouts``, interleaved ``repeat``
-    times, with sub-batches sized for each layout's workers."""
-    suffix = "floor" if layouts is None else "layouts"
+    times, with sub-batches sized for each layout's workers, or other threading ``env``."""
+    suffix = "floor" if layouts is None else "layouts" + "-env" * bool(env)
     result = trace.with_name(f"{trace.stem}.{suffix}.json")
     command = [sys.executable, str(FLOOR), str(trace), "--json", str(result)]
     if layouts is not None:
         command += ["--layouts", layouts, "--repeat", str(repeat), "--rebatch"]
+    command += [f"--env={item}" for item in env]
     done = timed(command)
     if done.code != 0 or not result.is_file():
         return {"error": f"exit {done.code}: {_tail(done.stderr)}"}
@@ -243,14 +249,17 @@ def stages_of(
 ) -> dict[str, float]:
     """Where a ringkas process's wall time went, in seconds (all its articles together).
 
-    From the trace: start-up and imports (the process starting to its first model opening),
-    loading (first model opening to the last one opened). From ringkas's own per-article
+    From the trace: start-up and imports (the process starting to the pipeline loading its
+    models), loading (both models, tokenizers included; where the trace could not see the
+    pipeline: first CTranslate2 model opening to the last). From ringkas's own per-article
     ``stats.seconds``: cleaning, translation, summary, checks. What is left is reading the
     files, writing the output and the exit.
     """
     models = trace["models"]
     first = min((m["start"] for m in models), default=trace["finished"])
     last = max((m["end"] for m in models), default=first)
+    if trace.get("loading", {}).get("end"):
+        first, last = trace["loading"]["start"], trace["loading"]["end"]
     own = {
         name: sum(r.get("stats", {}).get("seconds", {}).get(key, 0.0) for r in reports)
         for name, key in (
@@ -548,6 +557,9 @@ def compare_layouts(runs: list[Run], layouts: str, repeat: int) -> dict[str, Any
         trace = trace_path(arm, "default", name)
         print(f"replaying ({arm}) {name} under layouts {layouts} ...", file=sys.stderr)
         found[arm] = engine_floor(trace, "ringkas," + layouts, repeat)
+        if arm == "c":  # OpenMP threads that spin while they wait (GNU's default)
+            spinning = engine_floor(trace, "ringkas", repeat, SPINNING)
+            found["c, spinning waits"] = spinning
     if found:
         print(f"\n{render_layouts(found)}")
     return found

@@ -238,9 +238,12 @@ def render_layouts(found: dict[str, dict[str, Any]]) -> str:
         if "error" in data:
             lines.append(f"({arm}) failed: {data['error'][:300]}")
             continue
-        lines.append(f"({arm}) recorded layout: {data['recorded_layout']}")
+        env = ", ".join(f"{k}={v}" for k, v in data.get("env", {}).items()) or "OpenMP defaults"
+        lines.append(f"({arm}) recorded layout: {data['recorded_layout']}; {env}")
         medians = data["median_seconds"]
         base = medians.get("ringkas", {}).get("total")
+        if arm.startswith("c,") and "c" in found:  # a variant of (c): compare with (c)'s
+            base = found["c"].get("median_seconds", {}).get("ringkas", {}).get("total")
         for name, median in medians.items():
             roles = ", ".join(f"{k} {v:.2f}" for k, v in median.items() if k != "total")
             busiest: dict[str, float] = {}
@@ -248,9 +251,11 @@ def render_layouts(found: dict[str, dict[str, Any]]) -> str:
                 for role, value in run.get("busiest_thread_seconds", {}).items():
                     busiest[role] = busiest.get(role, 0.0) + value / len(data["runs"][name])
             busy = ", ".join(f"{k} {v:.2f}" for k, v in busiest.items())
-            versus = f" ({base / median['total']:.2f}x ringkas's)" if base else ""
+            versus = f" ({median['total'] / base:.2f}x ringkas's time)" if base else ""
+            same = "" if data.get("same_tokens", {}).get(name, True) else "; OTHER TOKENS"
             lines.append(
-                f"  {name:<10} total {median['total']:.2f}{versus}: {roles}; busiest thread {busy}"
+                f"  {name:<10} total {median['total']:.2f}{versus}: {roles}; busiest thread "
+                f"{busy}{same}"
             )
     return "\n".join(lines)
 
