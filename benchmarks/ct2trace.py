@@ -21,20 +21,22 @@ import time
 
 STARTED = time.time()
 
-import json  # noqa: E402  (the clock starts first)
+import importlib.abc  # noqa: E402  (the clock starts first)
+import importlib.util  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
 import runpy  # noqa: E402
 import sys  # noqa: E402
+from types import ModuleType  # noqa: E402
 from typing import Any  # noqa: E402
-
-import ctranslate2  # noqa: E402
 
 MODELS: list[dict[str, Any]] = []
 CALLS: list[dict[str, Any]] = []
 LOADING: dict[str, float] = {}
+RUNTIME_ENV: dict[str, str] = {}
 _GROUP = {"number": 0, "collecting": False}
-# Settings of the threading runtimes that ringkas or the user set: the replay uses them too.
-_RUNTIME_ENV = ("OMP_", "GOMP_", "KMP_", "MALLOC_", "CT2_")
+# Settings of the threading runtimes that ringkas or the user set.
+_ENV = ("OMP_", "GOMP_", "KMP_", "MALLOC_", "CT2_")
 
 
 class _Traced:
@@ -56,46 +58,74 @@ class _Traced:
         return bool(self._future.done())
 
 
-class TracedTranslator(ctranslate2.Translator):  # type: ignore[misc]
-    """A ``ctranslate2.Translator`` that records what it is asked to do."""
+def traced_translator(base: type) -> type:
+    """A subclass of ``ctranslate2.Translator`` that records what it is asked to do."""
 
-    def __init__(self, model_path: str, *args: Any, **kwargs: Any) -> None:
-        start = time.time()
-        super().__init__(model_path, *args, **kwargs)
-        self._trace_id = len(MODELS)
-        MODELS.append(
-            {
-                "path": str(model_path),
-                "args": list(args),
-                "kwargs": kwargs,
-                "start": start,
-                "end": time.time(),
-                "env": {k: v for k, v in os.environ.items() if k.startswith(_RUNTIME_ENV)},
+    class TracedTranslator(base):  # type: ignore[misc,valid-type]
+        def __init__(self, model_path: str, *args: Any, **kwargs: Any) -> None:
+            start = time.time()
+            super().__init__(model_path, *args, **kwargs)
+            self._trace_id = len(MODELS)
+            MODELS.append(
+                {
+                    "path": str(model_path),
+                    "args": list(args),
+                    "kwargs": kwargs,
+                    "start": start,
+                    "end": time.time(),
+                }
+            )
+
+        def translate_batch(self, source: Any, target_prefix: Any = None, **options: Any) -> Any:
+            if _GROUP["collecting"]:  # results were taken since the last call: a new group
+                _GROUP["number"] += 1
+                _GROUP["collecting"] = False
+            asynchronous = bool(options.get("asynchronous"))
+            call = {
+                "model": self._trace_id,
+                "group": _GROUP["number"],
+                "source": [list(tokens) for tokens in source],
+                "target_prefix": (
+                    None if target_prefix is None else [list(p) for p in target_prefix]
+                ),
+                "options": {k: v for k, v in options.items() if k != "asynchronous"},
+                "submitted": time.time(),
+                "output_lengths": [None] * len(source),
             }
-        )
+            CALLS.append(call)
+            results = super().translate_batch(source, target_prefix, **options)
+            if asynchronous:
+                return [_Traced(future, call, i) for i, future in enumerate(results)]
+            _GROUP["collecting"] = True
+            call["collected"] = time.time()
+            call["output_lengths"] = [len(r.hypotheses[0]) for r in results]
+            return results
 
-    def translate_batch(self, source: Any, target_prefix: Any = None, **options: Any) -> Any:
-        if _GROUP["collecting"]:  # results were taken since the last call: a new group
-            _GROUP["number"] += 1
-            _GROUP["collecting"] = False
-        asynchronous = bool(options.get("asynchronous"))
-        call = {
-            "model": self._trace_id,
-            "group": _GROUP["number"],
-            "source": [list(tokens) for tokens in source],
-            "target_prefix": None if target_prefix is None else [list(p) for p in target_prefix],
-            "options": {k: v for k, v in options.items() if k != "asynchronous"},
-            "submitted": time.time(),
-            "output_lengths": [None] * len(source),
-        }
-        CALLS.append(call)
-        results = super().translate_batch(source, target_prefix, **options)
-        if asynchronous:
-            return [_Traced(future, call, i) for i, future in enumerate(results)]
-        _GROUP["collecting"] = True
-        call["collected"] = time.time()
-        call["output_lengths"] = [len(r.hypotheses[0]) for r in results]
-        return results
+    return TracedTranslator
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Put the traced Translator into ctranslate2 when ringkas first imports it, not before:
+    ringkas sets OpenMP's environment (its wait policy) just before that import, and OpenMP
+    reads it only once, when the library loads."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "ctranslate2":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        execute = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            # What OpenMP and CTranslate2 read as they load: the replay runs under it too.
+            RUNTIME_ENV.update({k: v for k, v in os.environ.items() if k.startswith(_ENV)})
+            execute(module)
+            module.Translator = traced_translator(module.Translator)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
 
 
 def time_model_loading() -> None:
@@ -124,6 +154,7 @@ def write_trace(path: str, finished: float, code: Any) -> None:
         "finished": finished,
         "exit_code": code,
         "loading": LOADING,
+        "runtime_env": RUNTIME_ENV,
         "models": MODELS,
         "calls": CALLS,
     }
@@ -139,7 +170,9 @@ def main() -> int:
         print(__doc__.splitlines()[2], file=sys.stderr)
         return 2
     trace = sys.argv[1]
-    ctranslate2.Translator = TracedTranslator
+    if "ctranslate2" in sys.modules:
+        raise SystemExit("ct2trace.py: ctranslate2 was imported before ringkas could be traced")
+    sys.meta_path.insert(0, _PatchOnImport())
     time_model_loading()
     sys.argv = ["ringkas", *sys.argv[2:]]
     code: Any = 0

@@ -95,12 +95,10 @@ def critical_path(before: dict, after: dict) -> tuple[float, float]:
 
 
 def use_runtime_env(trace: dict[str, Any], overrides: list[str]) -> None:
-    """Run under the threading settings ringkas ran with (e.g. the OpenMP wait policy it
-    sets), or ``overrides`` (KEY=VALUE; an empty VALUE unsets KEY). Before ctranslate2 is
-    imported: OpenMP reads them once, when it starts."""
-    env: dict[str, str] = {}
-    for model in trace["models"]:
-        env.update(model.get("env", {}))
+    """Run under the threading settings ringkas's ctranslate2 was loaded with (e.g. the
+    OpenMP wait policy ringkas sets), or ``overrides`` (KEY=VALUE; an empty VALUE unsets
+    KEY). Before ctranslate2 is imported: OpenMP reads them once, when it loads."""
+    env: dict[str, str] = dict(trace.get("runtime_env", {}))
     env.update(item.split("=", 1) for item in overrides)  # type: ignore[misc]
     for key, value in env.items():
         if value:

@@ -45,6 +45,7 @@ def resolve_device(device: str) -> str:
     """Map 'auto' to 'cuda' when CTranslate2 sees a GPU, else 'cpu'."""
     if device != "auto":
         return device
+    wait_passively()
     import ctranslate2
 
     return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
