@@ -252,25 +252,27 @@ def stages_of(
     From the trace: start-up and imports (the process starting to the pipeline loading its
     models), loading (both models, tokenizers included; where the trace could not see the
     pipeline: first CTranslate2 model opening to the last). From ringkas's own per-article
-    ``stats.seconds``: cleaning, translation, summary, checks. What is left is reading the
-    files, writing the output and the exit.
+    ``stats.seconds``: reading and cleaning, translation, summary, checks. What is left is
+    writing the output and the exit (and the reading of a ringkas without "read" seconds).
     """
     models = trace["models"]
     first = min((m["start"] for m in models), default=trace["finished"])
     last = max((m["end"] for m in models), default=first)
     if trace.get("loading", {}).get("end"):
         first, last = trace["loading"]["start"], trace["loading"]["end"]
-    own = {
-        name: sum(r.get("stats", {}).get("seconds", {}).get(key, 0.0) for r in reports)
-        for name, key in (
-            ("cleaning", "clean"),
-            ("translation", "translate"),
-            ("summary", "summarize"),
-            ("checks", "check"),
-        )
+
+    def own(*keys: str) -> float:
+        return sum(r.get("stats", {}).get("seconds", {}).get(k, 0.0) for r in reports for k in keys)
+
+    stages = {
+        "start-up and imports": first - start,
+        "loading": last - first,
+        "reading and cleaning": own("read", "clean"),
+        "translation": own("translate"),
+        "summary": own("summarize"),
+        "checks": own("check"),
     }
-    stages = {"start-up and imports": first - start, "loading": last - first, **own}
-    stages["reading, output, exit"] = (end - start) - sum(stages.values())
+    stages["output and exit"] = (end - start) - sum(stages.values())
     return stages
 
 

@@ -54,7 +54,11 @@ def test_summarize_stdin_json_schema(tiny: TinyModels) -> None:
         assert stats[stage]["tokens"] > 0
     assert stats["source"]["sentences"] == len(data["sentences"])
     assert stats["chunks"] >= 1 and stats["passes"] >= 1
-    assert set(stats["seconds"]) >= {"load", "clean", "translate", "summarize", "total"}
+    seconds = stats["seconds"]
+    assert set(seconds) >= {"load", "read", "clean", "translate", "summarize", "total"}
+    assert 0 <= seconds["read"] <= seconds["total"]  # rounded to milliseconds
+    stages = sum(v for k, v in seconds.items() if k != "total")
+    assert seconds["total"] == pytest.approx(stages, abs=0.01)
     assert isinstance(data["warnings"], list)
     assert data["settings"]["length"] == "medium"
 

@@ -30,12 +30,14 @@ _ENGLISH_CONFIDENCE = 0.5
 
 @dataclass
 class Document:
-    """An article to process: where it came from, its raw text, and what reading it told
-    (title, encoding, input id...), which is kept in the result's metadata."""
+    """An article to process: where it came from, its raw text, what reading it told
+    (title, encoding, input id...), which is kept in the result's metadata, and the seconds
+    reading it took ("read"), which the result's stats report with the other stages."""
 
     source: str
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,7 +81,7 @@ def prepare_article(document: Document, *, clean: bool = True) -> Prepared:
                 "the article does not look like Indonesian or English: the translation may be poor",
             )
         )
-    seconds = {"clean": time.perf_counter() - start}
+    seconds = {**document.seconds, "clean": time.perf_counter() - start}
     return Prepared(document, cleaned, sentences, language, seconds, warnings)
 
 

@@ -8,6 +8,7 @@ import codecs
 import io
 import os
 import stat
+import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -61,8 +62,11 @@ def read_item(
         if item.feed is not None:
             document.metadata["feed"] = item.feed
         return document
+    start = time.perf_counter()
     data, html = read_bytes(item, max_bytes=max_bytes, stdin=stdin)
-    return document_from_bytes(data, item.source, encoding=encoding, html=html)
+    document = document_from_bytes(data, item.source, encoding=encoding, html=html)
+    document.seconds["read"] = time.perf_counter() - start
+    return document
 
 
 def read_bytes(
