@@ -161,11 +161,10 @@ def groups_of(trace: dict[str, Any]) -> list[list[dict[str, Any]]]:
 
 def worker_batch(model: Any, source: list[list[str]], recorded: int, budget: int) -> int:
     """ringkas's sub-batch size for ``model``'s workers (as in its ct2_engine): a share for
-    each worker, the sub-batches in flight holding at most ``budget`` input tokens."""
-    workers = max(1, model.num_translators)
-    share = -(-len(source) // workers)
+    each worker, at most ``budget`` input tokens per sub-batch."""
+    share = -(-len(source) // max(1, model.num_translators))
     longest = max(1, *(len(tokens) for tokens in source))
-    return max(1, min(share, budget // workers // longest)) if recorded else 0
+    return max(1, min(share, budget // longest)) if recorded else 0
 
 
 def replay(trace: dict[str, Any], models: dict[int, Any], *, rebatch: int = 0) -> dict:
@@ -251,11 +250,11 @@ def main(argv: list[str] | None = None) -> int:
         "--rebatch",
         type=int,
         nargs="?",
-        const=2048,
+        const=1024,
         default=0,
         metavar="TOKENS",
         help="sub-batch sizes for each layout's worker count, as ringkas chooses them, with "
-        "at most TOKENS input tokens in flight (default 2048, ringkas's)",
+        "at most TOKENS input tokens per sub-batch (default 1024, ringkas's)",
     )
     parser.add_argument(
         "--env",

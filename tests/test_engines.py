@@ -252,11 +252,12 @@ def test_ctranslate2_splits_threads_into_workers(tiny: TinyModels) -> None:
     assert [worker_batch(engine.translator, [20] * n) for n in (1, 2, 3, 64)] == [1, 1, 2, 32]
     assert worker_batch(engine.translator, [500] * 8) == 2
     assert worker_batch(engine.translator, [1000] * 8) == 1
-    # One worker holds what two did, in one sub-batch.
+    # One worker takes everything, within the same memory budget per sub-batch.
     alone = CT2Seq2Seq(engine.folder, "marian", threads=2, batches="serial")
     assert alone.layout == (1, 2) and alone.translator.num_translators == 1
-    assert [worker_batch(alone.translator, [500] * n) for n in (1, 2, 3, 8)] == [1, 2, 3, 4]
-    assert worker_batch(alone.translator, [1000] * 8) == 2
+    assert [worker_batch(alone.translator, [20] * n) for n in (1, 2, 3, 64)] == [1, 2, 3, 51]
+    assert worker_batch(alone.translator, [500] * 8) == 2
+    assert worker_batch(alone.translator, [1000] * 8) == 1
 
 
 def test_pipeline_lays_out_translator_and_summarizer_by_their_work(tiny: TinyModels) -> None:
@@ -274,9 +275,9 @@ def test_pipeline_lays_out_translator_and_summarizer_by_their_work(tiny: TinyMod
 
 @pytest.mark.parametrize("threads", [2, 4])
 def test_thread_layout_keeps_outputs_token_identical(tiny: TinyModels, threads: int) -> None:
-    """The layouts chosen since issue 15 (a summarizer: one worker with every thread, two
-    articles per sub-batch) give the same tokens as the layout every model had before (two
-    workers splitting the threads, an article per sub-batch), at the default beam."""
+    """The layouts chosen since issue 15 (a summarizer: one worker with every thread, its
+    sub-batches one after the other) give the same tokens as the layout every model had
+    before (two workers splitting the threads and the sub-batches), at the default beam."""
     marian = store.ensure(parse_model_spec(str(tiny.marian))).path
     bart = store.ensure(parse_model_spec(str(tiny.bart))).path
     lines = [line.strip() for line in SEED.read_text("utf-8").splitlines() if line.strip()]

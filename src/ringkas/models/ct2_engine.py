@@ -22,11 +22,13 @@ _NLLB_CODES = {"id": "ind_Latn", "en": "eng_Latn"}
 # large batch at a time (a summarizer's article, or two).
 Batches = Literal["parallel", "serial"]
 _CPU_WORKERS = 2
-# What sub-batches in flight may hold together, in input tokens: their memory (attention,
-# the decoder's cache of encoder states for every beam) grows with their tokens. With the
-# default models this keeps a folder of long articles within ~0.8 GB: two workers of
-# 1,024 tokens each, or one of 2,048.
-_TOKENS_IN_FLIGHT = 2048
+# A sub-batch's memory (attention, the decoder's cache of encoder states for every beam)
+# grows with its tokens: at most this many input tokens per sub-batch keeps a folder of long
+# articles within ~1 GB with the default models (8 articles: 1,102 MB with 2048, 919 MB with
+# 1024, at ~5% more time). The summarizer's one worker keeps it: two articles per sub-batch
+# took ~2% less CPU on its busiest thread but raised a folder of 5's peak RSS from ~720 MB
+# to 770-880 MB.
+_SUB_BATCH_TOKENS = 1024
 _M_ARENA_MAX = -8  # glibc's mallopt parameter
 _ARENAS = 1
 
@@ -34,11 +36,10 @@ _ARENAS = 1
 def worker_batch(model: Any, lengths: Sequence[int]) -> int:
     """The sub-batch size for inputs of these token ``lengths``: small enough that every
     worker of ``model`` gets a share (CTranslate2 runs sub-batches on its workers in
-    parallel) and that the sub-batches in flight stay within a memory budget."""
+    parallel) and that a sub-batch of long inputs stays within a memory budget."""
     workers: int = getattr(model, "num_translators", 0) or getattr(model, "num_generators", 1)
-    workers = max(1, workers)
-    share = math.ceil(len(lengths) / workers)
-    return max(1, min(share, _TOKENS_IN_FLIGHT // workers // max(1, *lengths)))
+    share = math.ceil(len(lengths) / max(1, workers))
+    return max(1, min(share, _SUB_BATCH_TOKENS // max(1, *lengths)))
 
 
 def resolve_device(device: str) -> str:
@@ -59,9 +60,9 @@ def thread_layout(
     Measured on 2 cores with the default models: a translator's many short batches go
     best on two workers of one thread each, side by side (a decoding step of opus-mt is
     too small to share between cores); a summarizer's one long input per article goes
-    best with every thread on it (its encoder pass and each decoding step are large):
-    ~1.6x faster for one article than on one core, and a folder's summaries, two articles
-    per sub-batch, ~1.2x faster than an article per worker. A GPU gets one worker.
+    best with every thread on it (its encoder pass and each decoding step are large): one
+    article's summary ~1.6-1.8x faster than on one core, and a folder's summaries, one
+    after the other, no slower than an article per worker. A GPU gets one worker.
     """
     if device != "cpu":
         return 1, threads or 0
