@@ -51,6 +51,16 @@ def test_doctor_on_a_new_machine_names_the_fix(
     assert {c["name"] for c in report["caches"]} >= {"converted models", "downloads"}
 
 
+def test_doctor_tells_each_model_its_thread_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RINGKAS_THREADS", "4")
+    result = doctor("--json")
+    cpu = json.loads(result.stdout)["cpu"]
+    # The translator's batches on two workers side by side, the summarizer's on one.
+    assert (cpu["threads"], cpu["workers"], cpu["threads_per_worker"]) == (4, 2, 2)
+    assert cpu["summarizer_threads"] == 4
+    assert "(translator 2 workers x 2, summarizer 1 x 4)" in doctor().stdout
+
+
 def test_doctor_after_a_pull_is_ready_and_generates(hub: HubServer) -> None:
     for name in (TRANSLATOR, SUMMARIZER):
         store.ensure(parse_model_spec(name), offline=False)

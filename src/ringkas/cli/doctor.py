@@ -51,8 +51,9 @@ def _render(report: dict[str, Any]) -> list[tuple[str, str]]:
         (
             "cpu",
             f"{cpu['machine']}, {features}; {cpu['usable_cores']} of {cpu['cores']} cores usable; "
-            f"ringkas uses {cpu['threads']} threads ({cpu['workers']} workers x "
-            f"{cpu['threads_per_worker']}); int8 kernels: "
+            f"ringkas uses {cpu['threads']} threads (translator {cpu['workers']} workers x "
+            f"{cpu['threads_per_worker']}, summarizer 1 x {cpu['summarizer_threads']}); "
+            "int8 kernels: "
             f"{'yes' if 'int8' in cpu['compute_types'] else 'no'}",
         ),
         ("cuda", f"{cpu['cuda_devices']} device(s)" if cpu["cuda_devices"] else "none"),

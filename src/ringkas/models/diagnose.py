@@ -87,11 +87,16 @@ def _usable_cores() -> int:
 
 
 def cpu_report(settings: Settings) -> dict[str, Any]:
+    """The CPU and the CTranslate2 thread layout: "workers" x "threads_per_worker" is the
+    translator's (many batches side by side), "summarizer_threads" the summarizer's one
+    worker (one article at a time, every thread on it)."""
+    from ringkas.models.ct2_engine import thread_layout, wait_passively
+
+    wait_passively()  # before ctranslate2 is first imported, as when models load
     import ctranslate2
 
-    from ringkas.models.ct2_engine import thread_layout
-
     workers, per_worker = thread_layout(settings.threads, "cpu")
+    _, summarizer_threads = thread_layout(settings.threads, "cpu", "serial")
     return {
         "machine": platform.machine(),
         "features": cpu_features(),
@@ -100,6 +105,7 @@ def cpu_report(settings: Settings) -> dict[str, Any]:
         "threads": settings.threads or _usable_cores(),
         "workers": workers,
         "threads_per_worker": per_worker,
+        "summarizer_threads": summarizer_threads,
         "compute_types": sorted(ctranslate2.get_supported_compute_types("cpu")),
         "cuda_devices": ctranslate2.get_cuda_device_count(),
     }
