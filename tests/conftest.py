@@ -27,8 +27,8 @@ SEED = REPO / "examples" / "articles" / "maluku-kumkm.txt"
 NONET = Path(__file__).resolve().parent / "nonet"
 NETWORK_MARKER = "RINGKAS-TEST: network access attempted"
 
-# The Hub stand-in's fixtures (hub, hub_models, hub_repos).
-pytest_plugins = ["hub_fixtures"]
+# The Hub stand-in's fixtures (hub, hub_models, hub_repos); the S3 stand-in's (s3_server, s3).
+pytest_plugins = ["hub_fixtures", "s3_server"]
 
 _attempts: list[str] = []
 

@@ -28,6 +28,10 @@ from ringkas.outputs import (
     OutputError,
     OutputPlan,
     Planned,
+    RemoteFile,
+    RemoteFileSink,
+    RemoteFolderSink,
+    RemoteState,
     Sink,
     StateLog,
     StreamSink,
@@ -56,6 +60,7 @@ from ringkas.sources import (
     url_item,
 )
 from ringkas.sources.feeds import read_feeds
+from ringkas.sources.remote import Uri
 
 Say = Callable[[str], None]
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -80,10 +85,11 @@ class JobOptions:
     """What to read and where to write, besides the model settings."""
 
     fmt: str = "text"  # text | markdown | json | jsonl | panel (terminal)
-    output: Path | None = None
-    output_dir: Path | None = None
+    # Each output may be on a filesystem pyarrow knows (ringkas.sources.remote.Uri).
+    output: Path | Uri | None = None
+    output_dir: Path | Uri | None = None
     force: bool = False
-    report: Path | None = None
+    report: Path | Uri | None = None
     globs: tuple[str, ...] | None = None
     follow_links: bool = False
     files_from: str | None = None
@@ -211,7 +217,7 @@ class JobWork:
 
     items: list[InputItem]
     plan: OutputPlan
-    state: StateLog | None
+    state: StateLog | RemoteState | None
     sink: Sink
     fetcher: Fetcher | None
 
@@ -243,7 +249,8 @@ class Job:
         self.debug = debug  # shows what an input's internal error came from (--debug)
         self.records: list[ItemRecord] = []
         self._lost: OutputError | None = None  # the -o file could not be written
-        self._report_target: FileTarget | None = None  # where --report goes, once checked
+        self._close_failed = False  # the -o file or the resume state could not be written
+        self._report_target: FileTarget | RemoteFile | None = None  # --report, once checked
 
     # -- inputs -------------------------------------------------------------------------
 
@@ -288,12 +295,18 @@ class Job:
         options = self.options
         return fingerprint({**shaping, "format": options.fmt, "summarize": options.summarize})
 
-    def _sink(self, plan: OutputPlan, *, many: bool, state: StateLog | None) -> Sink:
+    def _sink(self, plan: OutputPlan, *, many: bool, state: StateLog | RemoteState | None) -> Sink:
         options = self.options
+        if isinstance(state, RemoteState):
+            return RemoteFolderSink(
+                state, options.fmt, self._settings_hash(), explain=options.explain
+            )
         if state is not None:
             return FolderSink(
                 state.folder, options.fmt, state, self._settings_hash(), explain=options.explain
             )
+        if isinstance(plan.file, RemoteFile):
+            return RemoteFileSink(plan.file, options.fmt, many=many, explain=options.explain)
         if plan.file is not None:
             return FileSink(plan.file, options.fmt, many=many, explain=options.explain)
         if options.fmt == "panel":
@@ -320,8 +333,10 @@ class Job:
             follow_links=options.follow_links,
         )
 
-    def _output_folder(self, plan: OutputPlan) -> StateLog | None:
+    def _output_folder(self, plan: OutputPlan) -> StateLog | RemoteState | None:
         """Create the output folder, sweep what killed runs left in it, read its state."""
+        if plan.remote is not None:  # nothing to create or sweep: objects are written whole
+            return RemoteState(plan.remote, [p.relative for p in plan.targets.values()])
         if plan.folder is None:
             return None
         try:
@@ -365,7 +380,7 @@ class Job:
                 inputs.items += [url_item(i.url, feed=i.feed) for i in found if i.url not in named]
                 inputs.errors += failed
             if not inputs.items and not inputs.errors and not inputs.skipped:
-                raise self._nothing_matched(paths)
+                raise self._nothing_matched(paths, inputs)
         try:
             return self._run(paths, inputs, fetcher, started)
         finally:
@@ -391,7 +406,7 @@ class Job:
         )
         self._report_target = plan.report
         for target in (plan.file, plan.report):
-            if target is not None and target.kind == "file":
+            if isinstance(target, FileTarget) and target.kind == "file":
                 _sweep_beside(target.path)
         state = self._output_folder(plan)
         many = len(items) + len(inputs.errors) > 1 or options.input_format == "jsonl"
@@ -452,7 +467,10 @@ class Job:
             planned = (
                 (index, item, work.plan.targets.get(index)) for index, item in enumerate(work.items)
             )
-            documents = self._from_items(planned, work.state, keys, progress, work.fetcher)
+            remote = any(item.uri is not None for item in work.items)
+            documents = self._from_items(
+                planned, work.state, keys, progress, work.fetcher, remote=remote
+            )
         for document, outcome in self.pipeline.process(documents, summarize=options.summarize):
             position, key = keys.pop(id(outcome if document is None else document), (-1, None))
             self._handle(document, outcome, key, work.sink, position=position)
@@ -462,11 +480,12 @@ class Job:
         # Once stopped, the inputs end: the articles already in progress (a group that
         # shares batches) are finished and written, and nothing new starts.
 
-    def _nothing_matched(self, paths: tuple[str, ...]) -> InputError:
+    def _nothing_matched(self, paths: tuple[str, ...], inputs: Inputs) -> InputError:
         """Zero inputs: say where nothing was found, instead of a summary of nothing."""
         options = self.options
         reasons = []
         folders = [path for path in paths if path != STDIN and Path(path).is_dir()]
+        folders += [walked.shown for walked in inputs.remote_folders.values()]
         if folders:
             globs = " ".join(options.globs or DEFAULT_GLOBS)
             reasons.append(f"no file in {', '.join(folders)} matches {globs}")
@@ -495,6 +514,7 @@ class Job:
             interrupted,
             time.monotonic() - started,
             options.strict,
+            write_failed=self._close_failed,
             signum=signum or signal.SIGINT,
             stopped=stopped,
         )
@@ -519,6 +539,7 @@ class Job:
             if self._lost is None:
                 self.error(exc.one_line())
             self._lost = exc
+            self._close_failed = True
         if self._lost is not None:
             for record in self.records:
                 if record.status == "done" and record.output is None:
@@ -527,16 +548,18 @@ class Job:
     def _from_items(
         self,
         items: Iterable[tuple[int, InputItem, Planned | None]],
-        state: StateLog | None,
+        state: StateLog | RemoteState | None,
         keys: dict[int, tuple[int, Any]],
         progress: Progress,
         fetcher: Fetcher | None = None,
+        *,
+        remote: bool = False,
     ) -> Iterator[Document | InputError]:
-        """Read each input lazily (links fetched ahead); inputs already done (resume) are
-        skipped here."""
+        """Read each input lazily (links and remote files read ahead); inputs already done
+        (resume) are skipped here."""
         options = self.options
         settings_hash = self._settings_hash()
-        for index, item, planned, read in self._read(items, progress, fetcher):
+        for index, item, planned, read in self._read(items, progress, fetcher, remote=remote):
             if isinstance(read, InputError):
                 keys[id(read)] = (index, None)
                 yield read  # reported in its turn, by the pipeline's outcomes
@@ -570,9 +593,12 @@ class Job:
         items: Iterable[tuple[int, InputItem, Planned | None]],
         progress: Progress,
         fetcher: Fetcher | None,
+        *,
+        remote: bool = False,
     ) -> Iterator[tuple[int, InputItem, Planned | None, Document | InputError]]:
-        """Each input read, in order. Links are fetched ahead in threads (FETCHERS at a time,
-        up to FETCH_AHEAD inputs ahead), so pages download while articles are worked on."""
+        """Each input read, in order. Links (and files on a remote filesystem, with
+        ``remote``) are read ahead in threads (FETCHERS at a time, up to FETCH_AHEAD inputs
+        ahead), so they download while articles are worked on."""
         options = self.options
 
         def read(item: InputItem) -> Document | InputError:
@@ -586,7 +612,7 @@ class Job:
                 return internal_failure(item.source, exc)
 
         pending = iter(items)
-        if fetcher is None:
+        if fetcher is None and not remote:
             for index, item, planned in pending:
                 if stopping.requested():
                     return
@@ -603,7 +629,8 @@ class Job:
                     if following is None:
                         break
                     index, item, planned = following
-                    future = pool.submit(read, item) if item.url else None
+                    ahead_of_time = item.url is not None or item.uri is not None
+                    future = pool.submit(read, item) if ahead_of_time else None
                     ahead.append((index, item, planned, future))
                 if not ahead or stopping.requested():
                     return
@@ -611,7 +638,7 @@ class Job:
                 progress.current(item.source)
                 yield index, item, planned, read(item) if future is None else future.result()
         finally:
-            if stopping.requested():
+            if stopping.requested() and fetcher is not None:
                 fetcher.cancel()  # nothing new starts: downloads in progress end now
             pool.shutdown(wait=False, cancel_futures=True)
 

@@ -15,6 +15,7 @@ or the file named by ``--config``::
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -104,6 +105,7 @@ def _user_agent(value: Any) -> str:
     return text
 
 
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _YES = ("1", "true", "yes", "on")
 _NO = ("0", "false", "no", "off")
 
@@ -118,7 +120,10 @@ def _flag(value: Any) -> bool:
 
 
 def _path(value: Any) -> str:
-    return str(Path(_text(value)).expanduser())
+    text = _text(value)
+    if _URI.match(text):  # s3://bucket/prefix: a place on another filesystem, as written
+        return text
+    return str(Path(text).expanduser())
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ import tempfile
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import partial
@@ -34,7 +35,7 @@ from typing import Any
 from ringkas import stopping
 from ringkas.batch import ItemRecord, Job, JobOptions, JobWork, Say
 from ringkas.errors import InputError, ModelUnavailableError, RingkasError, UsageError
-from ringkas.outputs import Planned, Sink, error_record, text_hash
+from ringkas.outputs import Planned, RemoteState, Sink, StateLog, error_record, text_hash
 from ringkas.pipeline import GROUP_SIZE, Document, Flush, Pipeline
 from ringkas.progress import Progress
 from ringkas.result import Result
@@ -57,6 +58,7 @@ __all__ = ["EXTRA", "RayJob", "RayOptions", "cluster", "summarize_dataset"]
 # A permanently dead actor (ray.kill, a lost node) fails the Ray job; the articles it had not
 # answered go to a new actor pool this many times in all before they are reported as failed.
 ATTEMPTS = 3
+READERS = 16  # files on a remote filesystem read at once by the driver
 
 
 @dataclass(frozen=True)
@@ -528,6 +530,31 @@ class RayJob(Job):
             return rows, failed, keys
         settings_hash = self._settings_hash()
         state = work.state if not options.force else None
+        # Files on a remote filesystem (s3://...) are read READERS at a time.
+        pool = ThreadPoolExecutor(READERS, thread_name_prefix="ringkas-read")
+        try:
+            reads = {
+                position: pool.submit(read_bytes, item, max_bytes=options.max_bytes)
+                for position, item in enumerate(work.items)
+                if item.uri is not None
+            }
+            self._read_rows(work, reads, state, settings_hash, progress, rows, failed, keys)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        return rows, failed, keys
+
+    def _read_rows(
+        self,
+        work: JobWork,
+        reads: dict[int, Future[tuple[bytes, bool]]],
+        state: StateLog | RemoteState | None,
+        settings_hash: str,
+        progress: Progress,
+        rows: list[dict[str, Any]],
+        failed: list[tuple[int, InputError, Any]],
+        keys: dict[int, _Key],
+    ) -> None:
+        options = self.options
         for position, item in enumerate(work.items):
             planned = work.plan.targets.get(position)
             logged = None
@@ -535,7 +562,11 @@ class RayJob(Job):
                 logged = state.current_input(planned.relative, settings_hash)
             try:
                 if item.url is None:
-                    data, html = read_bytes(item, max_bytes=options.max_bytes)
+                    read = reads.get(position)
+                    if read is not None:
+                        data, html = read.result()
+                    else:
+                        data, html = read_bytes(item, max_bytes=options.max_bytes)
                     rows.append(_row(position, item.source, data=data, html=html, expect=logged))
                     keys[position] = _Key(planned, item.source, None)
                     continue
@@ -560,7 +591,6 @@ class RayJob(Job):
             metadata = json.dumps(document.metadata, ensure_ascii=False)
             rows.append(_row(position, item.source, text=document.text, metadata=metadata))
             keys[position] = _Key(planned, item.source, None, input_hash)
-        return rows, failed, keys
 
     def _run_rows(
         self,

@@ -17,11 +17,12 @@ from typing import Any
 from ringkas import stopping
 from ringkas.batch import ItemRecord, Job, JobReport, _sweep, _sweep_beside
 from ringkas.errors import InputError, UsageError
-from ringkas.outputs import Planned, StateLog, plan_folder, plan_outputs
+from ringkas.outputs import FileTarget, Planned, StateLog, plan_folder, plan_outputs
 from ringkas.pipeline import FLUSH, Document, Flush
 from ringkas.progress import Progress
 from ringkas.sources import InputItem, Inputs, SourceError, find_inputs, glob_matcher
 from ringkas.sources.drop import DropFolder
+from ringkas.sources.remote import Uri
 
 DEFAULT_SETTLE = 2.0  # seconds a file must stay the same before it is read
 
@@ -40,6 +41,9 @@ class WatchJob(Job):
         root = Path(folder)
         if options.output_dir is None:
             raise UsageError("ringkas watch writes one file per article: give --output-dir")
+        if not isinstance(options.output_dir, Path) or isinstance(options.report, Uri):
+            raise UsageError("ringkas watch writes on this machine: give a local folder")
+        output_dir = options.output_dir
         if not root.is_dir():
             raise UsageError(f"{folder} is not a folder", hint="watch a folder for new articles")
         self._check((folder,))
@@ -52,14 +56,14 @@ class WatchJob(Job):
             self._watched,
             fmt=options.fmt,
             report=options.report,
-            output_dir=options.output_dir,
+            output_dir=output_dir,
         )
         self._report_target = plan.report
-        if plan.report is not None and plan.report.kind == "file":
+        if isinstance(plan.report, FileTarget) and plan.report.kind == "file":
             _sweep_beside(plan.report.path)
         self._folder_path = plan.folder_path
         state = self._output_folder(plan)
-        assert state is not None
+        assert isinstance(state, StateLog)
         sink = self._sink(plan, many=True, state=state)
         self._taken: dict[Path, str] = {}
         failed = False
@@ -138,14 +142,14 @@ class WatchJob(Job):
         (``a.txt`` and ``a.md``), or whose result would go through a link, is that file's
         failure."""
         options = self.options
-        assert options.output_dir is not None and self._folder_path is not None
+        assert isinstance(options.output_dir, Path) and self._folder_path is not None
         try:
             (planned,) = plan_folder(
                 [item], options.output_dir, self._folder_path, options.fmt, self._watched
             ).values()
         except UsageError as exc:
             return SourceError(item.source, exc.message)
-        owner = self._taken.setdefault(planned.output, item.source)
+        owner = self._taken.setdefault(Path(planned.output), item.source)
         if owner != item.source:
             return SourceError(
                 item.source,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
 
 def _job_options(options: dict[str, Any], *, summarize: bool) -> JobOptions:
     from ringkas.batch import JobOptions
+    from ringkas.sources.remote import location
 
     quiet = options.pop("quiet")
     fmt = resolve_format(options.pop("fmt"), options)
@@ -41,10 +41,10 @@ def _job_options(options: dict[str, Any], *, summarize: bool) -> JobOptions:
     )
     return JobOptions(
         fmt=fmt,
-        output=Path(output) if output else None,
-        output_dir=Path(output_dir) if output_dir else None,
+        output=location(output) if output else None,
+        output_dir=location(output_dir) if output_dir else None,
         force=options.pop("force"),
-        report=Path(report) if report else None,
+        report=location(report) if report else None,
         globs=options.pop("globs") or None,
         follow_links=options.pop("follow_links"),
         files_from=options.pop("files_from"),

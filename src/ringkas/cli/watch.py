@@ -19,7 +19,7 @@ from ringkas.cli.options import (
     resolve_settings,
 )
 from ringkas.cli.summarize import print_summary
-from ringkas.errors import ExitCode
+from ringkas.errors import ExitCode, UsageError
 
 
 @click.command()
@@ -94,6 +94,12 @@ def watch(folder: str, **options: Any) -> None:
     options["output_dir"] = output_dir
     fmt = resolve_format(options.pop("fmt"), options)
     report_file = options.pop("report")
+    for name, value in (("--output-dir", output_dir), ("--report", report_file)):
+        if value and "://" in str(value):
+            raise UsageError(
+                f"{name} {value}: ringkas watch writes on this machine",
+                hint="give a local folder; a batch job (ringkas summarize) can write to s3://...",
+            )
     job = JobOptions(
         fmt=fmt,
         output_dir=Path(output_dir) if output_dir else None,

@@ -5,7 +5,9 @@ Inside, in the order a job uses them: ``plan`` decides where every output goes a
 before any work, anything that could land on an input, outside the output, or through a
 link; ``files`` is the one writer (atomic, never through a link, no temporary file left
 behind); ``state`` is the resume log of an output folder; ``sinks`` receive the results as
-they come (stdout, one file, or a folder mirroring the inputs).
+they come (stdout, one file, or a folder mirroring the inputs); ``remote`` writes them on a
+filesystem that pyarrow knows (``s3://``...), with the resume state kept in memory and saved
+whole.
 """
 
 from ringkas.outputs.files import Folder, NotARealFolder, OutputError
@@ -19,9 +21,12 @@ from ringkas.outputs.plan import (
     plan_folder,
     plan_outputs,
 )
+from ringkas.outputs.remote import RemoteFile, RemoteFolder, RemoteState
 from ringkas.outputs.sinks import (
     FileSink,
     FolderSink,
+    RemoteFileSink,
+    RemoteFolderSink,
     Sink,
     StreamSink,
     error_record,
@@ -40,6 +45,11 @@ __all__ = [
     "OutputError",
     "OutputPlan",
     "Planned",
+    "RemoteFile",
+    "RemoteFileSink",
+    "RemoteFolder",
+    "RemoteFolderSink",
+    "RemoteState",
     "Sink",
     "StateLog",
     "StreamSink",

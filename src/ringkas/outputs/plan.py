@@ -10,6 +10,11 @@ are each other or the ``--files-from`` list; a path under a regular file, a fold
 file must go, a read-only filesystem; a symbolic link or a file in the way inside the output
 folder, and a resume state that is not a regular file or far too big. Nothing is created
 here; the writers (:mod:`ringkas.outputs.files`) check again as they write.
+
+Any output may be on a filesystem that pyarrow knows (a :class:`~ringkas.sources.remote.Uri`,
+``s3://bucket/prefix/``): a different kind of target (:mod:`ringkas.outputs.remote`), checked
+the same way against the inputs on such filesystems (a local path and a URI never overlap);
+a missing bucket is refused, never made.
 """
 
 from __future__ import annotations
@@ -22,8 +27,10 @@ from typing import TYPE_CHECKING
 
 from ringkas.errors import UsageError
 from ringkas.outputs.files import os_reason
+from ringkas.outputs.remote import RemoteFile, RemoteFolder, check_remote_file, check_state
 from ringkas.outputs.state import STATE_FILE, STATE_LIMIT, size_text
 from ringkas.sources.discover import readable
+from ringkas.sources.remote import Uri
 
 if TYPE_CHECKING:
     from ringkas.sources import InputItem, Inputs
@@ -35,7 +42,7 @@ SUFFIXES = {"text": ".txt", "markdown": ".md", "json": ".json"}
 class Planned:
     """Where one input's result goes in an output folder."""
 
-    output: Path  # the --output-dir given, then ``relative``
+    output: Path | str  # the --output-dir given, then ``relative`` (a URI there: text)
     relative: str  # below the output folder, with "/" (the key in the resume state)
 
     @property
@@ -67,10 +74,11 @@ class FileTarget:
 class OutputPlan:
     """Every output of a job, checked."""
 
-    file: FileTarget | None = None
-    report: FileTarget | None = None
+    file: FileTarget | RemoteFile | None = None
+    report: FileTarget | RemoteFile | None = None
     folder: Path | None = None  # the output folder as given
     folder_path: Path | None = None  # the same, links resolved
+    remote: RemoteFolder | None = None  # the output folder, on a remote filesystem
     targets: dict[int, Planned] = field(default_factory=dict)  # by input position
 
 
@@ -186,13 +194,20 @@ def check_folder_target(path: Path, what: str = "the output folder") -> Path:
     return Path(os.path.realpath(path))
 
 
-def _same(a: FileTarget, b: FileTarget) -> bool:
+def _same(a: FileTarget | RemoteFile, b: FileTarget | RemoteFile) -> bool:
+    if isinstance(a, RemoteFile) or isinstance(b, RemoteFile):
+        return isinstance(a, RemoteFile) and isinstance(b, RemoteFile) and a.key == b.key
     if a.kind == "file" and b.kind == "file":
         return a.path == b.path
     return a.kind == b.kind and (a.kind != "device" or _identity_of(a.path) == _identity_of(b.path))
 
 
-def _not_an_input(target: FileTarget, what: str, inputs: Inputs, lists: list[Path]) -> None:
+def _not_an_input(
+    target: FileTarget | RemoteFile, what: str, inputs: Inputs, lists: list[Path]
+) -> None:
+    if isinstance(target, RemoteFile):
+        _remote_not_an_input(target.key, f"{what} {target.shown}", inputs)
+        return
     if target.kind != "file":
         return
     found = _identity_of(target.path)
@@ -293,6 +308,71 @@ def _check_state(tree: _Tree) -> None:
             )
 
 
+def _remote_not_an_input(key: str, what: str, inputs: Inputs) -> None:
+    if key in inputs.remote_files:
+        raise UsageError(f"{what} is also an input", hint="choose a file that is not an article")
+    if inputs.takes_remote(key):
+        raise UsageError(
+            f"{what} is in an input folder and would be read as an input on the next run",
+            hint="choose a place outside the input folders, or another file name",
+        )
+
+
+def _check_target(target: Path | Uri, what: str) -> FileTarget | RemoteFile:
+    if isinstance(target, Uri):
+        return check_remote_file(target, what)
+    return check_file_target(target, what)
+
+
+def plan_remote_folder(
+    items: list[InputItem], folder: RemoteFolder, fmt: str, inputs: Inputs
+) -> dict[int, Planned]:
+    """:func:`plan_folder` for an output folder on a remote filesystem: the same refusals
+    (but links, which it has none of)."""
+    key = folder.uri.key
+    for walked_key, walked in inputs.remote_folders.items():
+        if key == walked_key or key.startswith(walked_key.rstrip("/") + "/"):
+            raise UsageError(
+                f"the output folder {folder.shown} is inside the input folder {walked.shown}",
+                hint="choose an output folder outside the articles",
+            )
+    check_state(folder)
+    suffix = SUFFIXES[fmt]
+    plan: dict[int, Planned] = {}
+    taken: dict[str, str] = {}
+    for index, item in enumerate(items):
+        relative = item.relative.with_suffix(suffix).as_posix()
+        target = folder.uri.join(relative)
+        planned = Planned(target.text, relative)
+        if relative in taken:
+            raise UsageError(
+                f"{taken[relative]} and {item.source} would both be written to {planned.shown}",
+                hint="rename one of them or run them separately",
+            )
+        taken[relative] = item.source
+        parts = planned.parts
+        for depth in range(1, len(parts)):
+            if "file" in folder.kinds("/".join(parts[:depth])):
+                shown = folder.uri.join("/".join(parts[:depth])).text
+                raise UsageError(f"{shown} is a file, where the output folder needs a folder")
+        if "folder" in folder.kinds(relative):
+            raise UsageError(f"{planned.shown} is a folder, where a result file must go")
+        target_key = target.key
+        if target_key in inputs.remote_files:
+            raise UsageError(
+                f"the result of {item.source} would overwrite the input {planned.shown}",
+                hint="choose an output folder that holds no articles",
+            )
+        if inputs.takes_remote(target_key):
+            raise UsageError(
+                f"the result of {item.source}, {planned.shown}, would be in an input folder "
+                "and read as an input on the next run",
+                hint="choose an output folder that holds no articles",
+            )
+        plan[index] = planned
+    return plan
+
+
 def plan_folder(
     items: list[InputItem], folder: Path, real: Path, fmt: str, inputs: Inputs
 ) -> dict[int, Planned]:
@@ -334,27 +414,37 @@ def plan_outputs(
     inputs: Inputs,
     *,
     fmt: str,
-    output: Path | None = None,
-    report: Path | None = None,
-    output_dir: Path | None = None,
+    output: Path | Uri | None = None,
+    report: Path | Uri | None = None,
+    output_dir: Path | Uri | None = None,
     lists: list[Path] | None = None,
 ) -> OutputPlan:
-    """Check every output location against the others and the inputs; see the module."""
+    """Check every output location against the others and the inputs; see the module.
+    Any of them may be a :class:`Uri` on a remote filesystem (:mod:`ringkas.outputs.remote`)."""
     lists = lists or []
     plan = OutputPlan()
     if output is not None:
-        plan.file = check_file_target(output, "the output file")
+        plan.file = _check_target(output, "the output file")
         _not_an_input(plan.file, "the output file", inputs, lists)
     if report is not None:
-        plan.report = check_file_target(report, "the report file")
+        plan.report = _check_target(report, "the report file")
         _not_an_input(plan.report, "the report file", inputs, lists)
         if plan.file is not None and _same(plan.file, plan.report):
             raise UsageError("--output and --report name the same file")
-    if output_dir is not None:
+    if isinstance(output_dir, Uri):
+        plan.remote = RemoteFolder.check(output_dir)
+        plan.targets = plan_remote_folder(items, plan.remote, fmt, inputs)
+        if isinstance(plan.report, RemoteFile):
+            keys = {output_dir.join(p.relative).key for p in plan.targets.values()}
+            if plan.report.key in keys | {output_dir.join(STATE_FILE).key}:
+                raise UsageError(
+                    f"the report file {report} is one of the files written in {output_dir}"
+                )
+    elif output_dir is not None:
         plan.folder = output_dir
         plan.folder_path = check_folder_target(output_dir)
         plan.targets = plan_folder(items, output_dir, plan.folder_path, fmt, inputs)
-        if plan.report is not None and plan.report.kind == "file":
+        if isinstance(plan.report, FileTarget) and plan.report.kind == "file":
             written = {plan.folder_path / p.relative for p in plan.targets.values()}
             if plan.report.path in written | {plan.folder_path / STATE_FILE}:
                 raise UsageError(

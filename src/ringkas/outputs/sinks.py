@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from typing import IO, Any, Protocol
 
 from ringkas.errors import RingkasError, printable
 from ringkas.export import render
 from ringkas.outputs.files import Folder, NotARealFolder, OutputError, Temp, os_reason
 from ringkas.outputs.plan import FileTarget, Planned
+from ringkas.outputs.remote import RemoteFile, RemoteState
 from ringkas.outputs.state import StateLog
 from ringkas.result import Result
+from ringkas.sources.remote import reason
 
 
 def error_record(source: str, error: RingkasError, record_id: Any = None) -> dict[str, Any]:
@@ -183,9 +186,15 @@ def _cannot_write(target: FileTarget, exc: BaseException) -> str:
     return f"cannot write {target.shown}: {exc}"
 
 
-def write_file(target: FileTarget, text: str) -> None:
-    """Write a whole file (the report) to ``target``: atomically when it is a plain file.
-    Raises :class:`OutputError`."""
+def write_file(target: FileTarget | RemoteFile, text: str) -> None:
+    """Write a whole file (the report) to ``target``: atomically when it is a plain file
+    (or on a remote filesystem). Raises :class:`OutputError`."""
+    if isinstance(target, RemoteFile):
+        try:
+            target.write(text.encode("utf-8"))
+        except (OSError, UnicodeEncodeError) as exc:
+            raise OutputError(_cannot_write_remote(target, exc), source=target.shown) from exc
+        return
     try:
         data = text.encode("utf-8")
         if target.kind == "file":
@@ -261,3 +270,99 @@ class FolderSink:
     def close(self) -> None:
         self.state.close()
         self.root.close()
+
+
+def _cannot_write_remote(target: RemoteFile, exc: BaseException) -> str:
+    if isinstance(exc, UnicodeEncodeError):
+        return f"cannot write {target.shown}: the text cannot be written as UTF-8"
+    return f"cannot write {target.shown}: {reason(exc)}"
+
+
+class RemoteFileSink(StreamSink):
+    """All results in one file (``-o``) on a remote filesystem: kept in a temporary file
+    here (in memory while small) and written whole at the end, or not at all."""
+
+    def __init__(self, target: RemoteFile, fmt: str, *, many: bool, explain: bool = False) -> None:
+        self.target = target
+        self.broken: OutputError | None = None
+        spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115  (closed in close())
+            max_size=16 * 1024 * 1024, mode="w+", encoding="utf-8", newline="\n"
+        )
+        super().__init__(spool, fmt, many=many, explain=explain)
+
+    def _write(self, text: str) -> None:
+        if self.broken is not None:
+            raise self.broken
+        try:
+            super()._write(text)
+        except (OSError, UnicodeEncodeError) as exc:
+            self.broken = OutputError(
+                _cannot_write_remote(self.target, exc), source=self.target.shown
+            )
+            raise self.broken from exc
+
+    def close(self) -> None:
+        """Finish the file and write it whole; raises OutputError when it cannot be."""
+        try:
+            if self.broken is None:
+                super().close()
+        except OutputError:
+            pass  # self.broken tells
+        try:
+            if self.broken is None and (self.count or self.many):
+                self.stream.seek(0)
+                self.target.write(self.stream.read().encode("utf-8"))
+        except (OSError, UnicodeEncodeError) as exc:
+            self.broken = OutputError(
+                _cannot_write_remote(self.target, exc), source=self.target.shown
+            )
+        finally:
+            self.stream.close()
+        if self.broken is not None:
+            raise self.broken
+
+
+class RemoteFolderSink:
+    """One file per result in an output folder on a remote filesystem, logged for resume
+    in its :class:`RemoteState` (saved at intervals and at the end)."""
+
+    def __init__(
+        self, state: RemoteState, fmt: str, settings_hash: str, *, explain: bool = False
+    ) -> None:
+        self.state = state
+        self.fmt = fmt
+        self.settings_hash = settings_hash
+        self.explain = explain
+
+    def result(self, result: Result, key: Any) -> str | None:
+        planned, source, input_hash = key
+        text = render([result], self.fmt, explain=self.explain)
+        try:
+            data = text.encode("utf-8")
+            self.state.folder.write(planned.relative, data)
+        except OSError as exc:
+            raise OutputError(
+                f"{source}: cannot write {planned.shown}: {reason(exc)}", source=source
+            ) from exc
+        except UnicodeEncodeError as exc:
+            raise OutputError(
+                f"{source}: cannot write {planned.shown}: the text cannot be written as UTF-8",
+                source=source,
+            ) from exc
+        self.state.record(planned.relative, source, input_hash, self.settings_hash, data)
+        return planned.shown
+
+    def failure(self, source: str, error: RingkasError, record_id: Any = None) -> None:
+        pass
+
+    def close(self) -> None:
+        """The last save of the resume state; an OutputError when it cannot be written."""
+        try:
+            self.state.close()
+        except OSError as exc:
+            raise OutputError(
+                f"the resume state {self.state.shown} could not be written ({reason(exc)}); "
+                f"a rerun will do again the {self.state.unsaved} articles done since it was "
+                "last saved",
+                source=self.state.shown,
+            ) from exc

@@ -44,6 +44,35 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def make_entry(
+    relative: str, source: str, input_hash: str, settings_hash: str, data: bytes
+) -> dict[str, Any]:
+    """The state's entry for ``data`` written at ``relative`` from ``source``."""
+    return {
+        "output": relative,
+        "source": source,
+        "input_sha256": input_hash,
+        "settings": settings_hash,
+        "output_sha256": hashlib.sha256(data).hexdigest(),
+    }
+
+
+def entry_line(entry: dict[str, Any]) -> str:
+    # ASCII escapes keep names that are not UTF-8 (surrogate escapes) intact.
+    return json.dumps(entry, ensure_ascii=True) + "\n"
+
+
+def read_entries(data: bytes) -> dict[str, dict[str, Any]]:
+    """The entries of a state's bytes, by output (the last one wins); damaged lines are
+    ignored, so their inputs are simply redone."""
+    entries: dict[str, dict[str, Any]] = {}
+    for line in data.split(b"\n"):
+        entry = _entry(line) if line.strip() else None
+        if entry is not None:
+            entries[entry["output"]] = entry
+    return entries
+
+
 def _entry(line: bytes) -> dict[str, Any] | None:
     try:
         entry = json.loads(line.decode("utf-8"))
@@ -61,13 +90,9 @@ class StateLog:
     def __init__(self, folder: Folder) -> None:
         self.folder = folder
         self.shown = folder.shown / STATE_FILE
-        self.entries: dict[str, dict[str, Any]] = {}
         self._fd = -1
         data = self._read()
-        for line in data.split(b"\n"):
-            entry = _entry(line) if line.strip() else None
-            if entry is not None:
-                self.entries[entry["output"]] = entry
+        self.entries = read_entries(data)
         self._ends_line = not data or data.endswith(b"\n")
 
     def _refuse(self, what: str) -> UsageError:
@@ -128,15 +153,8 @@ class StateLog:
         self, relative: str, source: str, input_hash: str, settings_hash: str, data: bytes
     ) -> None:
         """Log that ``data`` was written at ``relative``; raises OSError when it cannot."""
-        entry = {
-            "output": relative,
-            "source": source,
-            "input_sha256": input_hash,
-            "settings": settings_hash,
-            "output_sha256": hashlib.sha256(data).hexdigest(),
-        }
-        # ASCII escapes keep names that are not UTF-8 (surrogate escapes) intact.
-        line = json.dumps(entry, ensure_ascii=True) + "\n"
+        entry = make_entry(relative, source, input_hash, settings_hash, data)
+        line = entry_line(entry)
         if self._fd < 0:
             flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW | CLOEXEC
             self._fd = os.open(STATE_FILE, flags, 0o666, dir_fd=self.folder.fd)

@@ -20,7 +20,7 @@ import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from ringkas.errors import InputError, UsageError
@@ -33,6 +33,7 @@ from ringkas.sources.errors import (
     os_reason,
     standard_input,
 )
+from ringkas.sources.remote import Uri, file_path, is_remote, walk
 from ringkas.sources.urls import is_url, url_relative
 
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")
@@ -49,6 +50,7 @@ class InputItem:
     # for a link, host and path ("news.detik.com/berita/d-7970439/gempa")
     url: str | None = None  # a link (http:// or https://) to fetch
     feed: str | None = None  # the feed a link came from
+    uri: Uri | None = None  # a file on a filesystem pyarrow knows ("s3://b/news/a.txt")
 
 
 STDIN_ITEM = InputItem(STDIN, None, None, Path("stdin"))
@@ -83,6 +85,9 @@ class Inputs:
     folders: dict[Identity, Walked] = field(default_factory=dict)
     files: dict[Identity, str] = field(default_factory=dict)
     globs: tuple[str, ...] = DEFAULT_GLOBS
+    # The same on filesystems pyarrow knows, by Uri.key: folders named, files taken.
+    remote_folders: dict[str, Walked] = field(default_factory=dict)
+    remote_files: dict[str, str] = field(default_factory=dict)
 
     def matches(self, relative: Path) -> bool:
         """Whether a file at ``relative`` below a folder argument is taken by the globs."""
@@ -108,6 +113,16 @@ class Inputs:
         if walked is None or any(part.startswith(".") for part in missing):
             return False
         return self.matches(walked.relative.joinpath(*missing))
+
+    def takes_remote(self, key: str) -> bool:
+        """:meth:`takes` for a place on a filesystem pyarrow knows (its :attr:`Uri.key`)."""
+        for folder in self.remote_folders:
+            if key.startswith(folder.rstrip("/") + "/"):
+                relative = PurePosixPath(key[len(folder.rstrip("/")) + 1 :])
+                hidden = any(part.startswith(".") for part in relative.parts)
+                if not hidden and self.matches(Path(relative)):
+                    return True
+        return False
 
 
 def identity(info: os.stat_result) -> Identity:
@@ -212,7 +227,10 @@ class _Finder:
         if not given:
             found.errors.append(SourceError("''", "an empty path"))
             return
-        path = Path(given)
+        if is_remote(given):
+            self._add_remote(Uri(given))
+            return
+        path = Path(file_path(given) if given[:7].lower() == "file://" else given)
         shown = readable(given)
         try:
             info = path.stat()
@@ -292,6 +310,22 @@ class _Finder:
             elif found.matches(below):
                 item = InputItem(_shown(given, below), root / below, root, below)
                 self._add_file(item, info)
+
+    def _add_remote(self, uri: Uri) -> None:
+        found = self.found
+        try:
+            folder, names = walk(uri, lambda relative: found.matches(Path(relative)))
+        except SourceError as exc:
+            found.errors.append(exc)
+            return
+        if folder:
+            found.remote_folders.setdefault(uri.key, Walked(uri.text, Path()))
+        for name in names:
+            file = uri.join(name) if folder else uri
+            key = file.key
+            if key not in found.remote_files:
+                found.remote_files[key] = file.text
+                found.items.append(InputItem(file.text, None, None, Path(name), uri=file))
 
     def _add_file(self, item: InputItem, info: os.stat_result) -> None:
         key = identity(info)

@@ -9,11 +9,12 @@ import io
 import os
 import stat
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from ringkas.limits import TooLarge, read_stream_bounded
 from ringkas.pipeline import Document
+from ringkas.sources import remote
 from ringkas.sources.decoding import MARKUP, declared_charset, decode, starts_like_html
 from ringkas.sources.discover import STDIN_ITEM, InputItem, url_item
 from ringkas.sources.errors import (
@@ -76,6 +77,9 @@ def read_bytes(
     read (missing, a folder, over ``max_bytes``...) raises a :class:`SourceError`. Decoding
     them is :func:`document_from_bytes` (a Ray job reads here and decodes in its actors).
     A link is read whole by :func:`read_item`."""
+    if item.uri is not None:
+        data = remote.read(item.uri, item.source, max_bytes)
+        return data, item.relative.suffix.lower() in HTML_SUFFIXES
     if item.path is None:
         data = _read_stream(stdin if stdin is not None else standard_input(), item, max_bytes)
         return data, False
@@ -91,6 +95,9 @@ def read_document(
         return read_item(STDIN_ITEM, stdin=stdin)
     if is_url(source):
         return read_item(url_item(source), fetcher=fetcher)
+    if remote.is_remote(source):
+        name = PurePosixPath(source.rstrip("/")).name
+        return read_item(InputItem(source, None, None, Path(name), uri=remote.Uri(source)))
     path = Path(source)
     return read_item(InputItem(source, path, None, Path(path.name)), stdin=stdin)
 
