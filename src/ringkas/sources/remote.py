@@ -201,7 +201,10 @@ def read(uri: Uri, source: str, max_bytes: int) -> bytes:
     cannot be read."""
     filesystem, path = uri.open()
     try:
-        with filesystem.open_input_stream(path) as stream:
+        with filesystem.open_input_file(path) as stream:
+            size = stream.size()
+            if size > max_bytes:
+                raise too_big(source, max_bytes, size)
             data: bytes = stream.read(max_bytes + 1)
     except FileNotFoundError as exc:
         raise SourceError(source, "no such file") from exc
