@@ -230,7 +230,9 @@ class _Finder:
         if is_remote(given):
             self._add_remote(Uri(given))
             return
-        path = Path(file_path(given) if given[:7].lower() == "file://" else given)
+        if given[:7].lower() == "file://":  # a local path, named and shown as one
+            given = file_path(given)
+        path = Path(given)
         shown = readable(given)
         try:
             info = path.stat()
