@@ -49,7 +49,7 @@ class Bucket:
             data: bytes = stream.read()
         return data
 
-    def keys(self, prefix: str = "") -> list[str]:
+    def listing(self, prefix: str = "") -> list[str]:
         """Every object's key below ``prefix`` (relative to it), sorted."""
         from pyarrow import fs
 
@@ -58,9 +58,7 @@ class Bucket:
             found = self.filesystem.get_file_info(fs.FileSelector(base, recursive=True))
         except FileNotFoundError:
             return []
-        return sorted(
-            info.path[len(base) + 1 :] for info in found if info.type == fs.FileType.File
-        )
+        return sorted(info.path[len(base) + 1 :] for info in found if info.type == fs.FileType.File)
 
     def delete(self, key: str) -> None:
         self.filesystem.delete_file(f"{self.name}/{key}")

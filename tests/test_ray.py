@@ -41,6 +41,7 @@ from ringkas.cli import cli  # noqa: E402
 from ringkas.pipeline import Pipeline  # noqa: E402
 from ringkas.settings import Settings  # noqa: E402
 from ringkas.sources import discover  # noqa: E402
+from s3_server import Bucket  # noqa: E402
 
 ARTICLES = 20
 
@@ -194,6 +195,70 @@ def test_ray_run_equals_a_local_folder_run(
     ray_report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert ray_report["settings"] == local_report["settings"]
     assert ray_report["counts"] == {"done": ARTICLES, "skipped": 0, "failed": 0, "not_started": 0}
+
+
+def test_a_ray_run_from_and_to_s3_equals_a_local_folder_run_and_resumes(
+    ray_address: str, tiny: TinyModels, articles: Path, tmp_path: Path, s3: Bucket
+) -> None:
+    """Inputs, outputs, state and report on an S3-compatible server (tests/s3_server.py)."""
+    s3.put_folder(articles, "berita")
+    local = tmp_path / "local"
+    common = [*models(tiny), "-f", "json"]
+    done = invoke(
+        "summarize", str(articles), *common, "-O", str(local), "--report", str(tmp_path / "l.json")
+    )
+    assert done.exit_code == 0, done.stderr
+    on_s3 = [s3.uri("berita/"), *common, "-O", s3.uri("ringkasan/")]
+    done = invoke("summarize", *on_s3, "--report", s3.uri("laporan.json"), "--ray")
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout == ""
+
+    # Where the local run names a file, the S3 run names its object.
+    def as_local(text: str) -> str:
+        text = text.replace(s3.uri("berita/"), f"{articles}/")
+        return text.replace(s3.uri("ringkasan/"), f"{local.resolve()}/")
+
+    def s3_json(key: str) -> Any:
+        return json.loads(as_local(s3.get(key).decode("utf-8")))
+
+    names = [key for key in s3.listing("ringkasan") if key.endswith(".json")]
+    expected = folder_outputs(local)
+    assert len(expected) == ARTICLES
+    assert {key: without_timings(s3_json(f"ringkasan/{key}")) for key in names} == expected
+
+    # The resume state: the entries of a local run (the output hashes differ only by the
+    # timings in the JSON), each true to the object it names.
+    lines = as_local(s3.get("ringkasan/.ringkas-state.jsonl").decode("ascii")).splitlines()
+    remote_state = {entry["output"]: entry for entry in map(json.loads, lines)}
+    local_state = state_entries(local)
+    assert remote_state.keys() == local_state.keys()
+    for name, entry in remote_state.items():
+        digest = hashlib.sha256(s3.get(f"ringkasan/{name}")).hexdigest()
+        assert entry.pop("output_sha256") == digest
+        assert entry == {k: v for k, v in local_state[name].items() if k != "output_sha256"}
+
+    # The report: the same items and settings.
+    (tmp_path / "r.json").write_text(as_local(s3.get("laporan.json").decode("utf-8")), "utf-8")
+    assert report_items(tmp_path / "r.json", local) == report_items(tmp_path / "l.json", local)
+    assert (
+        s3_json("laporan.json")["settings"]
+        == json.loads((tmp_path / "l.json").read_text("utf-8"))["settings"]
+    )
+
+    # Resumed locally, all is skipped; two outputs deleted, only they are redone on Ray.
+    done = invoke("summarize", *on_s3, "--report", s3.uri("laporan.json"))
+    assert done.exit_code == 0, done.stderr
+    assert s3_json("laporan.json")["counts"]["skipped"] == ARTICLES
+    lost = names[:2]
+    for name in lost:
+        s3.delete(f"ringkasan/{name}")
+    done = invoke("summarize", *on_s3, "--report", s3.uri("laporan.json"), "--ray")
+    assert done.exit_code == 0, done.stderr
+    items = json.loads(s3.get("laporan.json"))["items"]
+    redone = [item["output"] for item in items if item["status"] == "done"]
+    assert sorted(redone) == [s3.uri(f"ringkasan/{name}") for name in sorted(lost)]
+    assert sum(item["status"] == "skipped" for item in items) == ARTICLES - 2
+    assert set(lost) <= set(s3.listing("ringkasan"))
 
 
 def test_a_bad_file_is_a_failed_record_and_jsonl_keeps_input_order(

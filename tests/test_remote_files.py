@@ -1,0 +1,273 @@
+"""Inputs and outputs on a filesystem that pyarrow knows, against a real S3-compatible server
+on 127.0.0.1 (tests/s3_server.py), with the local batch job (the Ray job: tests/test_ray.py).
+
+The same refusals as on a local disk (one line, exit 2, before any work, nothing written),
+the same resume state, and a missing bucket, prefix or object is that input's failure.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SEED, TinyModels
+from ringkas.cli import cli
+from s3_server import Bucket
+
+ARTICLE = SEED.read_bytes()
+
+
+def invoke(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args))
+
+
+def models(tiny: TinyModels) -> list[str]:
+    return ["-t", str(tiny.marian), "-s", str(tiny.bart), "-l", "short"]
+
+
+def error_line(result: Any) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("ringkas: error: "), result.stderr
+    return lines[0]
+
+
+def put_articles(s3: Bucket, prefix: str, *names: str) -> None:
+    for name in names:
+        s3.put(f"{prefix}/{name}", ARTICLE.replace(b"Maluku", f"Maluku {name}".encode()))
+
+
+def report(s3: Bucket, key: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(s3.get(key))
+    return data
+
+
+def state(s3: Bucket, key: str) -> dict[str, dict[str, Any]]:
+    lines = s3.get(key).decode("ascii").splitlines()
+    return {entry["output"]: entry for entry in map(json.loads, lines)}
+
+
+# -- a job on S3, resumed --------------------------------------------------------------------
+
+
+def test_a_job_reads_and_writes_s3_and_a_rerun_skips_what_is_done(
+    s3: Bucket, tiny: TinyModels
+) -> None:
+    put_articles(s3, "berita", "a.txt", "daerah/b.txt", "daerah/c.md", ".tersembunyi.txt")
+    s3.put("berita/gambar.jpg", b"\xff\xd8\xff")  # not an article: not matched by the globs
+    job = [
+        "summarize",
+        s3.uri("berita/"),
+        *models(tiny),
+        "-f",
+        "json",
+        "-O",
+        s3.uri("ringkasan"),
+        "--report",
+        s3.uri("laporan.json"),
+    ]
+    done = invoke(*job)
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout == ""
+    assert s3.listing("ringkasan") == [
+        ".ringkas-state.jsonl",
+        "a.json",
+        "daerah/b.json",
+        "daerah/c.json",
+    ]
+    first = report(s3, "laporan.json")
+    assert first["counts"] == {"done": 3, "skipped": 0, "failed": 0, "not_started": 0}
+    assert [item["source"] for item in first["items"]] == [
+        s3.uri("berita/a.txt"),
+        s3.uri("berita/daerah/b.txt"),
+        s3.uri("berita/daerah/c.md"),
+    ]
+    assert first["items"][1]["output"] == s3.uri("ringkasan/daerah/b.json")
+    result = json.loads(s3.get("ringkasan/daerah/b.json"))
+    assert result["source"] == s3.uri("berita/daerah/b.txt") and result["summary"]
+    entries = state(s3, "ringkasan/.ringkas-state.jsonl")
+    assert sorted(entries) == ["a.json", "daerah/b.json", "daerah/c.json"]
+
+    # A rerun skips all; one output deleted and one input changed are done again.
+    assert invoke(*job).exit_code == 0
+    assert report(s3, "laporan.json")["counts"]["skipped"] == 3
+    s3.delete("ringkasan/a.json")
+    put_articles(s3, "berita", "daerah/c.md")  # the same text: still skipped
+    s3.put("berita/daerah/b.txt", ARTICLE.replace(b"Maluku", b"Papua"))
+    done = invoke(*job)
+    assert done.exit_code == 0, done.stderr
+    items = report(s3, "laporan.json")["items"]
+    assert [item["status"] for item in items] == ["done", "done", "skipped"]
+    assert "a.json" in s3.listing("ringkasan")
+    again = state(s3, "ringkasan/.ringkas-state.jsonl")
+    assert again["daerah/c.json"] == entries["daerah/c.json"]
+    assert again["daerah/b.json"]["input_sha256"] != entries["daerah/b.json"]["input_sha256"]
+
+
+def test_jsonl_to_an_s3_file_and_inputs_from_a_list(
+    s3: Bucket, tiny: TinyModels, tmp_path: Path
+) -> None:
+    put_articles(s3, "berita", "a.txt", "b.txt")
+    listed = tmp_path / "daftar.txt"
+    listed.write_text(f"{s3.uri('berita/b.txt')}\n{SEED}\n{s3.uri('berita/hilang.txt')}\n")
+    done = invoke(
+        "translate",
+        "--files-from",
+        str(listed),
+        *("-t", str(tiny.marian), "-f", "jsonl", "-o", s3.uri("out.jsonl")),
+    )
+    assert done.exit_code == 1  # the missing one
+    assert f"ringkas: error: {s3.uri('berita/hilang.txt')}: no such file or folder" in done.stderr
+    records = [json.loads(line) for line in s3.get("out.jsonl").decode().splitlines()]
+    # What cannot be found comes first, as with local files.
+    assert [record["source"] for record in records] == [
+        s3.uri("berita/hilang.txt"),
+        s3.uri("berita/b.txt"),
+        str(SEED),
+    ]
+    assert "error" in records[0] and records[1]["translation"]
+
+
+# -- what cannot be read is that input's failure ----------------------------------------------
+
+
+def test_a_missing_bucket_prefix_or_object_and_a_too_big_one_are_failed_inputs(
+    s3: Bucket, tiny: TinyModels, tmp_path: Path
+) -> None:
+    put_articles(s3, "berita", "a.txt")
+    s3.put("berita/besar.txt", b"kata " * 2000)
+    out = tmp_path / "out"
+    done = invoke(
+        "translate",
+        "s3://rk-no-such-bucket/berita/",
+        s3.uri("kosong/"),
+        s3.uri("berita/"),
+        "-t",
+        str(tiny.marian),
+        "--max-size",
+        "4KB",
+        "-O",
+        str(out),
+    )
+    assert done.exit_code == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("ringkas: error:")]
+    assert errors == [
+        "ringkas: error: s3://rk-no-such-bucket/berita/: the bucket rk-no-such-bucket does not "
+        "exist",
+        f"ringkas: error: {s3.uri('kosong/')}: no such file or folder",
+        f"ringkas: error: {s3.uri('berita/besar.txt')}: is 10 KB, over the size limit of 4 KB "
+        "(raise the limit with --max-size)",
+    ]
+    assert sorted(path.name for path in out.rglob("*.txt")) == ["a.txt"]
+
+
+def test_without_pyarrow_a_uri_is_one_line_naming_the_extra(
+    tiny: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.fs", None)
+    for args in (
+        ["s3://rk-bucket-a/berita/"],
+        [str(SEED), "-O", "gs://rk-bucket-b/out/"],
+        [str(SEED), "--report", "s3://rk-bucket-c/laporan.json"],
+    ):
+        done = invoke("translate", *args, "-t", str(tiny.marian))
+        assert done.exit_code == 2, done.stderr
+        line = error_line(done)
+        assert "needs pyarrow, which is not installed (pip install 'ringkas[ray]')" in line
+
+
+# -- the same refusals as on a disk ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["-O", "{berita}/ringkasan"], "is inside the input folder"),
+        (["-o", "{berita}/a.txt"], "is also an input"),
+        (["-o", "{berita}/hasil.txt"], "would be read as an input on the next run"),
+        (["--report", "{berita}/sub/laporan.md"], "would be read as an input on the next run"),
+        (["-o", "{bucket}/x.json", "--report", "{bucket}/x.json"], "name the same file"),
+        (["-O", "{bucket}/berita/a.txt"], "is a file, not a folder"),
+        (["-O", "{bucket}/lama", "-f", "json"], "is a folder, where a result file must go"),
+        (["-O", "{bucket}/lama2", "-f", "json"], "is a file, where the output folder needs"),
+        (["-O", "{bucket}/lama3", "-f", "json"], "the resume state"),
+        (["-O", "s3://rk-no-such-bucket/out/"], "the bucket rk-no-such-bucket does not exist"),
+        (["--report", "{bucket}/lama"], "is a folder"),
+        (["-O", "{bucket}/out", "--report", "{bucket}/out/a.txt"], "is one of the files written"),
+    ],
+)
+def test_outputs_on_s3_are_refused_where_they_would_be_on_a_disk(
+    s3: Bucket, tiny: TinyModels, args: list[str], reason: str
+) -> None:
+    put_articles(s3, "berita", "a.txt")
+    s3.put("lama/a.json/isi.txt", b"a folder where a result must go")
+    s3.put("lama2/a", b"a file where a folder must go")
+    put_articles(s3, "berita2", "a/b.txt")
+    s3.put("lama3/.ringkas-state.jsonl/x", b"a folder where the state goes")
+    before = {key: s3.get(key) for key in s3.listing()}
+    bucket = s3.uri().rstrip("/")
+    named = [arg.format(bucket=bucket, berita=s3.uri("berita").rstrip("/")) for arg in args]
+    inputs = [s3.uri("berita2/")] if "lama2" in args[1] else [s3.uri("berita/")]
+    done = invoke("translate", *inputs, "-t", str(tiny.marian), *named)
+    assert done.exit_code == 2, done.stderr
+    assert reason in error_line(done)
+    assert {key: s3.get(key) for key in s3.listing()} == before
+
+
+def test_file_uris_are_local_paths_with_every_local_check(tiny: TinyModels, tmp_path: Path) -> None:
+    folder = tmp_path / "berita"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(ARTICLE)
+    done = invoke(
+        "translate", folder.as_uri(), "-t", str(tiny.marian), "-O", (folder / "x").as_uri()
+    )
+    assert done.exit_code == 2
+    assert "is inside the input folder" in error_line(done)
+    out = tmp_path / "hasil dan ringkasan"
+    done = invoke(
+        "translate", folder.as_uri(), "-t", str(tiny.marian), "-O", out.as_uri(), "-f", "json"
+    )
+    assert done.exit_code == 0, done.stderr
+    assert json.loads((out / "a.json").read_text("utf-8"))["source"] == str(folder / "a.txt")
+
+
+# -- the resume state on an object store ---------------------------------------------------------
+
+
+def test_the_state_is_saved_whole_at_intervals_and_at_the_end(
+    s3: Bucket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ringkas.outputs import remote
+    from ringkas.sources.remote import Uri
+
+    s3.put("out/.ringkas-state.jsonl", b'{"output": "lama.txt"}\n' + b"not json\n")
+    folder = remote.RemoteFolder.check(Uri(s3.uri("out/")))
+    state = remote.RemoteState(folder)
+    monkeypatch.setattr(remote, "SAVE_INTERVAL", 3600.0)
+    state.record("a.txt", "s3://x/a.txt", "1" * 64, "settings", b"one")  # due: the first
+    saved = state_lines(s3)
+    assert [entry["output"] for entry in saved] == ["a.txt"]
+    state.record("b.txt", "s3://x/b.txt", "2" * 64, "settings", b"two")  # not due yet
+    assert state_lines(s3) == saved
+    state.close()
+    assert [entry["output"] for entry in state_lines(s3)] == ["a.txt", "b.txt"]
+
+    # A new job on the same folder keeps every entry, and knows which results are current.
+    folder.write("a.txt", b"one")
+    again = remote.RemoteState(remote.RemoteFolder.check(Uri(s3.uri("out/"))), ["a.txt", "b.txt"])
+    assert again.current_input("a.txt", "settings") == "1" * 64
+    assert again.current_input("b.txt", "settings") is None  # never written
+    assert again.current_input("a.txt", "other settings") is None
+    again.record("c.txt", "s3://x/c.txt", "3" * 64, "settings", b"three")
+    again.close()
+    assert [entry["output"] for entry in state_lines(s3)] == ["a.txt", "b.txt", "c.txt"]
+
+
+def state_lines(s3: Bucket) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in s3.get("out/.ringkas-state.jsonl").splitlines()]
