@@ -182,6 +182,32 @@ def test_without_pyarrow_a_uri_is_one_line_naming_the_extra(
         assert "needs pyarrow, which is not installed (pip install 'ringkas[ray]')" in line
 
 
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["foo://bucket/berita/"], "foo:// is not a filesystem that pyarrow knows"),
+        ([str(SEED), "-O", "foo://bucket/out/"], "foo:// is not a filesystem that pyarrow knows"),
+        (["s3://[bucket/a.txt"], "not a valid URI"),
+        ([str(SEED), "-o", "s3://[bucket/a.txt"], "not a valid URI"),
+        (["s3:///a.txt"], "its filesystem cannot be opened (Missing bucket name"),
+        (["s3://bucket/a.txt?colour=blue"], "its filesystem cannot be opened (Unexpected query"),
+        # hdfs:// on a machine without Hadoop's libraries (or, with them, with nothing
+        # listening at that address): the filesystem pyarrow cannot give.
+        ([str(SEED), "--report", "hdfs://127.0.0.1:1/laporan.json"], "cannot be opened"),
+    ],
+)
+def test_a_uri_whose_filesystem_cannot_be_had_is_one_line_and_exit_2(
+    s3: Bucket, tiny: TinyModels, args: list[str], says: str
+) -> None:
+    done = invoke("translate", *args, "-t", str(tiny.marian))
+    assert done.exit_code == 2, done.stderr
+    line = error_line(done)
+    uri = next(arg for arg in args if "://" in arg)
+    assert line.startswith(f"ringkas: error: {uri}: "), line
+    assert says in line
+    assert done.stdout == ""  # refused before any work
+
+
 # -- the same refusals as on a disk ------------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ from ringkas.outputs.state import (
     read_entries,
     size_text,
 )
-from ringkas.sources.remote import Uri, missing, pyarrow_fs, reason
+from ringkas.sources.remote import Uri, missing, os_errors, pyarrow_fs, reason
 
 # Objects read (or hashed) at once when a job starts on an output folder that has results.
 READERS = 16
@@ -46,7 +46,8 @@ def _info(uri: Uri, what: str) -> tuple[Any, str, Any]:
     """The filesystem, path and file info of ``uri``, or a UsageError saying why not."""
     filesystem, path = uri.open()
     try:
-        info = filesystem.get_file_info(path)
+        with os_errors():
+            info = filesystem.get_file_info(path)
     except OSError as exc:
         raise UsageError(f"{what} {uri} cannot be used: {reason(exc)}") from exc
     fs = pyarrow_fs(uri.text)
@@ -90,21 +91,22 @@ def check_remote_file(uri: Uri, what: str) -> RemoteFile:
 def write_object(filesystem: Any, path: str, data: bytes, *, object_store: bool) -> None:
     """Write ``data`` at ``path`` whole: at once on an object store (the object appears when
     its upload ends), else through a temporary file moved over it. Raises OSError."""
-    if object_store:
-        with filesystem.open_output_stream(path) as stream:
-            stream.write(data)
-        return
-    where = PurePosixPath(path).parent.as_posix()
-    filesystem.create_dir(where, recursive=True)
-    temp = f"{where.rstrip('/')}/{temp_name()}" if where not in ("", ".") else temp_name()
-    try:
-        with filesystem.open_output_stream(temp) as stream:
-            stream.write(data)
-        filesystem.move(temp, path)
-    except BaseException:
-        with suppress(OSError):  # never made, or gone already
-            filesystem.delete_file(temp)
-        raise
+    with os_errors():
+        if object_store:
+            with filesystem.open_output_stream(path) as stream:
+                stream.write(data)
+            return
+        where = PurePosixPath(path).parent.as_posix()
+        filesystem.create_dir(where, recursive=True)
+        temp = f"{where.rstrip('/')}/{temp_name()}" if where not in ("", ".") else temp_name()
+        try:
+            with filesystem.open_output_stream(temp) as stream:
+                stream.write(data)
+            filesystem.move(temp, path)
+        except BaseException:
+            with suppress(OSError), os_errors():  # never made, or gone already
+                filesystem.delete_file(temp)
+            raise
 
 
 @dataclass
@@ -131,7 +133,8 @@ class RemoteFolder:
         if info.type != fs.FileType.Directory:
             return folder
         try:
-            listing = filesystem.get_file_info(fs.FileSelector(path, recursive=True))
+            with os_errors():
+                listing = filesystem.get_file_info(fs.FileSelector(path, recursive=True))
         except OSError as exc:
             raise UsageError(f"{what} {uri} cannot be listed: {reason(exc)}") from exc
         base = PurePosixPath(path)
@@ -156,7 +159,7 @@ class RemoteFolder:
         read or is over ``limit`` bytes."""
         filesystem, path = self.uri.join(relative).open()
         try:
-            with filesystem.open_input_stream(path) as stream:
+            with os_errors(), filesystem.open_input_stream(path) as stream:
                 data: bytes = stream.read(limit + 1)
         except OSError:
             return None

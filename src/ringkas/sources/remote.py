@@ -13,7 +13,8 @@ local one. An http(s) address is a web link (:mod:`ringkas.sources.urls`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -92,15 +93,46 @@ def pyarrow_fs(uri: str) -> Any:
     return fs
 
 
+def arrow_failures() -> tuple[type[BaseException], ...]:
+    """What pyarrow's filesystems raise besides OSError: ArrowInvalid (a ValueError), a
+    missing feature (ArrowNotImplementedError) and the bare ArrowException of an "unknown
+    error" (an Azure sign-in that fails, say)."""
+    try:
+        from pyarrow.lib import ArrowException
+    except ImportError:
+        return (ValueError,)
+    return (ValueError, ArrowException)
+
+
+@contextmanager
+def os_errors() -> Iterator[None]:
+    """Around a call to a pyarrow filesystem: whatever pyarrow raises is an OSError (with
+    its one-line reason), so that callers handle one kind of failure."""
+    try:
+        yield
+    except OSError:
+        raise
+    except arrow_failures() as exc:
+        raise OSError(reason(exc)) from exc
+
+
 @lru_cache(maxsize=64)
 def _filesystem(root: str) -> tuple[Any, str]:
     """The pyarrow filesystem of ``scheme://authority/`` and the path of its root, made
-    once (for S3 that asks for the bucket's region)."""
+    once (for S3 that asks for the bucket's region). Raises OSError when it cannot be."""
     fs = pyarrow_fs(root)
-    try:
+    with os_errors():
         return fs.FileSystem.from_uri(root)
-    except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError
-        raise UsageError(f"{root}: no filesystem for it ({reason(exc)})") from exc
+
+
+def _no_filesystem(uri: str, exc: OSError) -> UsageError:
+    why = reason(exc)
+    if why.startswith("Unrecognized filesystem type"):
+        return UsageError(
+            f"{uri}: {_scheme(uri)}:// is not a filesystem that pyarrow knows",
+            hint="s3://, gs://, abfs:// and hdfs:// are; or give a local path",
+        )
+    return UsageError(f"{uri}: its filesystem cannot be opened ({why})")
 
 
 @dataclass(frozen=True)
@@ -115,9 +147,15 @@ class Uri:
     def open(self) -> tuple[Any, str]:
         """Its pyarrow filesystem and its path there; raises a :class:`UsageError` (exit 2)
         when pyarrow is missing or knows no such filesystem."""
-        parts = urlsplit(self.text)
+        try:
+            parts = urlsplit(self.text)
+        except ValueError as exc:  # "s3://[bucket/key": an unclosed IPv6 address
+            raise UsageError(f"{self.text}: not a valid URI ({exc})") from None
         root = f"{parts.scheme}://{parts.netloc}/" + (f"?{parts.query}" if parts.query else "")
-        filesystem, base = _filesystem(root)
+        try:
+            filesystem, base = _filesystem(root)
+        except OSError as exc:
+            raise _no_filesystem(self.text, exc) from exc
         # Taken as written, as `aws s3` does: "s3://b/a b.txt" is the key "a b.txt".
         below = parts.path.strip("/")
         if not below:
@@ -159,7 +197,8 @@ def missing(uri: Uri) -> str:
         fs = pyarrow_fs(uri.text)
         filesystem, _ = uri.open()
         try:
-            found = filesystem.get_file_info(bucket).type != fs.FileType.NotFound
+            with os_errors():
+                found = filesystem.get_file_info(bucket).type != fs.FileType.NotFound
         except OSError:
             found = True  # not ours to list: say what was asked
         if not found:
@@ -176,12 +215,14 @@ def walk(uri: Uri, matches: Callable[[PurePosixPath], bool]) -> tuple[bool, list
     shown = uri.text
     filesystem, path = uri.open()
     try:
-        info = filesystem.get_file_info(path)
+        with os_errors():
+            info = filesystem.get_file_info(path)
         if info.type == fs.FileType.NotFound:
             raise SourceError(shown, missing(uri))
         if info.type != fs.FileType.Directory:
             return False, [PurePosixPath(path).name]
-        listing = filesystem.get_file_info(fs.FileSelector(path, recursive=True))
+        with os_errors():
+            listing = filesystem.get_file_info(fs.FileSelector(path, recursive=True))
     except OSError as exc:
         raise SourceError(shown, f"cannot be read ({reason(exc)})") from exc
     base = PurePosixPath(path)
@@ -201,7 +242,7 @@ def read(uri: Uri, source: str, max_bytes: int) -> bytes:
     cannot be read."""
     filesystem, path = uri.open()
     try:
-        with filesystem.open_input_file(path) as stream:
+        with os_errors(), filesystem.open_input_file(path) as stream:
             size = stream.size()
             if size > max_bytes:
                 raise too_big(source, max_bytes, size)
