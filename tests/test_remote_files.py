@@ -7,15 +7,20 @@ the same resume state, and a missing bucket, prefix or object is that input's fa
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import SEED, TinyModels
+from conftest import NONET, REPO, SEED, TinyModels
 from ringkas.cli import cli
 from s3_server import Bucket
 
@@ -131,6 +136,118 @@ def test_jsonl_to_an_s3_file_and_inputs_from_a_list(
         str(SEED),
     ]
     assert "error" in records[0] and records[1]["translation"]
+
+
+# -- interrupted, then resumed from the state on S3 ----------------------------------------------
+
+
+def start_job(tiny: TinyModels, *args: str) -> subprocess.Popen[bytes]:
+    """`ringkas summarize ARGS` as a real process, in this test's environment (the stand-in's
+    endpoint and credentials), SIGINT as a terminal sends it."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(NONET), str(REPO / "src")])}
+    command = [sys.executable, "-m", "ringkas", "summarize", *args, *models(tiny)]
+    # Pinned output lengths make each article take a moment, so signals land mid-job.
+    command += ["-f", "json", "--force-output-lengths", "1.0,60"]
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+def wait_for_results(s3: Bucket, prefix: str, count: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 180
+    while len([k for k in s3.listing(prefix) if k.endswith(".json")]) < count:
+        assert process.poll() is None, process.communicate()[1].decode()
+        assert time.monotonic() < deadline, "no results appeared"
+        time.sleep(0.1)
+
+
+def results(s3: Bucket, prefix: str) -> set[str]:
+    found = set()
+    for key in s3.listing(prefix):
+        if key.endswith(".json"):
+            assert json.loads(s3.get(f"{prefix}/{key}"))["summary"]  # whole, never cut
+            found.add(key)
+    return found
+
+
+ARTICLES = 32  # more than the 2 groups of 8 that may be finished after a Ctrl-C
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
+def test_an_interrupted_job_on_s3_resumes_from_its_state_there(
+    s3: Bucket, tiny: TinyModels, how: int
+) -> None:
+    """Ctrl-C saves the state at once; a kill loses at most the entries since the last save
+    (those articles are done again). Either way the rerun does only what is not done."""
+    put_articles(s3, "berita", *(f"a{i:02}.txt" for i in range(ARTICLES)))
+    job = [s3.uri("berita/"), "-O", s3.uri("ringkasan/")]
+    process = start_job(tiny, *job, "--report", s3.uri("laporan.json"))
+    wait_for_results(s3, "ringkasan", 1, process)
+    process.send_signal(how)
+    _, stderr = process.communicate(timeout=120)
+    written = results(s3, "ringkasan")
+    assert 1 <= len(written) < ARTICLES
+    logged = state(s3, "ringkasan/.ringkas-state.jsonl") if how == signal.SIGINT else {}
+    if how == signal.SIGINT:
+        assert process.returncode == 130, stderr.decode()
+        # Everything written is in the state, true to the object, and in the report.
+        assert set(logged) == written
+        counts = report(s3, "laporan.json")["counts"]
+        assert report(s3, "laporan.json")["interrupted"] is True
+        assert counts["done"] == len(written) and counts["not_started"] == ARTICLES - len(written)
+    else:
+        assert process.returncode == -signal.SIGKILL
+        if ".ringkas-state.jsonl" in s3.listing("ringkasan"):
+            logged = state(s3, "ringkasan/.ringkas-state.jsonl")
+        assert set(logged) <= written  # the first result's entry was saved at once
+    for name, entry in logged.items():
+        digest = hashlib.sha256(s3.get(f"ringkasan/{name}")).hexdigest()
+        assert entry["output_sha256"] == digest
+
+    done = invoke(
+        "summarize", *job, *models(tiny), "-f", "json", "--report", s3.uri("laporan.json")
+    )
+    assert done.exit_code == 0, done.stderr
+    items = report(s3, "laporan.json")["items"]
+    skipped = {item["output"] for item in items if item["status"] == "skipped"}
+    redone = {item["output"] for item in items if item["status"] == "done"}
+    # Exactly the logged ones are skipped; the rest (also any result written after the last
+    # save of a killed job) are done again.
+    assert skipped == {s3.uri(f"ringkasan/{name}") for name in logged}
+    assert len(skipped) + len(redone) == ARTICLES
+    assert results(s3, "ringkasan") == {f"a{i:02}.json" for i in range(ARTICLES)}
+    assert set(state(s3, "ringkasan/.ringkas-state.jsonl")) == results(s3, "ringkasan")
+
+
+def test_a_bad_object_among_good_ones_fails_alone(s3: Bucket, tiny: TinyModels) -> None:
+    put_articles(s3, "berita", "a.txt", "c.txt")
+    s3.put("berita/b.txt", bytes(range(256)) * 8)  # binary
+    s3.put("berita/kosong.txt", b"")
+    job = ["summarize", s3.uri("berita/"), *models(tiny), "-f", "json", "-O", s3.uri("out/")]
+    done = invoke(*job, "--report", s3.uri("laporan.json"))
+    assert done.exit_code == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("ringkas: error:")]
+    assert [line.split(": ")[2] for line in errors] == [
+        s3.uri("berita/b.txt"),
+        s3.uri("berita/kosong.txt"),
+    ]
+    assert s3.listing("out") == [".ringkas-state.jsonl", "a.json", "c.json"]
+    data = report(s3, "laporan.json")
+    assert data["counts"] == {"done": 2, "skipped": 0, "failed": 2, "not_started": 0}
+    failed = {item["source"]: item["error"] for item in data["items"] if item["status"] == "failed"}
+    assert set(failed) == {s3.uri("berita/b.txt"), s3.uri("berita/kosong.txt")}
+    assert all(failed.values())
+    assert sorted(state(s3, "out/.ringkas-state.jsonl")) == ["a.json", "c.json"]
+
+    # The rerun skips the good ones and tries the bad ones again.
+    done = invoke(*job, "--report", s3.uri("laporan.json"))
+    assert done.exit_code == 1
+    counts = report(s3, "laporan.json")["counts"]
+    assert counts == {"done": 0, "skipped": 2, "failed": 2, "not_started": 0}
 
 
 # -- what cannot be read is that input's failure ----------------------------------------------
