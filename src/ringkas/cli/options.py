@@ -250,20 +250,21 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "-o",
             # Checked by the job (ringkas.outputs.plan), in one line, with the other outputs.
             type=click.Path(),
-            help="Write all results to this file instead of stdout.",
+            help="Write all results to this file (or s3://... URI) instead of stdout.",
         ),
         click.option(
             "--output-dir",
             "-O",
             type=click.Path(),
-            help="Write one result file per input here, mirroring the input folders; "
+            help="Write one result file per input here (a folder or s3://... URI), mirroring "
+            "the input folders; "
             "rerunning skips inputs already done. [env RINGKAS_OUTPUT_DIR]",
         ),
         click.option("--force", is_flag=True, help="With --output-dir: redo inputs already done."),
         click.option(
             "--report",
             type=click.Path(),
-            help="Write what happened to every input as JSON to this file.",
+            help="Write what happened to every input as JSON to this file (or s3://... URI).",
         ),
         click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr."),
     ]

@@ -142,7 +142,7 @@ def _run(paths: tuple[str, ...], options: dict[str, Any], *, summarize: bool) ->
 
 
 @click.command()
-@click.argument("paths", nargs=-1, metavar="[PATH | DIR | URL | -]...")
+@click.argument("paths", nargs=-1, metavar="[PATH | DIR | URL | URI | -]...")
 @model_options(summarizer=True)
 @job_options
 @feed_options
@@ -162,15 +162,16 @@ def summarize(paths: tuple[str, ...], **options: Any) -> None:
     """Summarise Indonesian articles in English.
 
     PATH is an article file, DIR a folder walked recursively (see --glob), URL a web page
-    (http:// or https://: its article is fetched), '-' stdin; --feed reads a news feed's
-    items. Each article is cleaned, translated sentence by sentence, then summarised; long
-    articles are summarised in chunks and recombined, never cut.
+    (http:// or https://: its article is fetched), URI a file or folder on a filesystem
+    pyarrow knows (s3://bucket/berita/, gs://...; with ringkas[ray]), '-' stdin; --feed reads
+    a news feed's items. Each article is cleaned, translated sentence by sentence, then
+    summarised; long articles are summarised in chunks and recombined, never cut.
     """
     _run(paths, options, summarize=True)
 
 
 @click.command()
-@click.argument("paths", nargs=-1, metavar="[PATH | DIR | URL | -]...")
+@click.argument("paths", nargs=-1, metavar="[PATH | DIR | URL | URI | -]...")
 @model_options(summarizer=False)
 @job_options
 @feed_options
@@ -179,6 +180,8 @@ def translate(paths: tuple[str, ...], **options: Any) -> None:
     """Translate Indonesian articles to English, paragraph by paragraph.
 
     PATH is an article file, DIR a folder walked recursively (see --glob), URL a web page
-    (its article is fetched), '-' stdin; --feed reads a news feed's items.
+    (its article is fetched), URI a file or folder on a filesystem pyarrow knows
+    (s3://bucket/berita/, gs://...; with ringkas[ray]), '-' stdin; --feed reads a news
+    feed's items.
     """
     _run(paths, options, summarize=False)
