@@ -58,7 +58,7 @@ def test_doctor_tells_each_model_its_thread_layout(monkeypatch: pytest.MonkeyPat
     # The translator's batches on two workers side by side, the summarizer's on one.
     assert (cpu["threads"], cpu["workers"], cpu["threads_per_worker"]) == (4, 2, 2)
     assert cpu["summarizer_threads"] == 4
-    assert "(translator 2 workers x 2, summarizer 1 x 4)" in doctor().stdout
+    assert "(translator 2 workers x 2; summarizer 1 x 4 for one article" in doctor().stdout
 
 
 def test_doctor_after_a_pull_is_ready_and_generates(hub: HubServer) -> None:

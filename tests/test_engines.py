@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -271,6 +272,45 @@ def test_pipeline_lays_out_translator_and_summarizer_by_their_work(tiny: TinyMod
     assert pipe.summarizer.engine.layout == (1, 2)  # type: ignore[union-attr]
     # OpenMP threads sleep while they wait (unless the user chose otherwise).
     assert os.environ.get("OMP_WAIT_POLICY") == "PASSIVE" or "GOMP_SPINCOUNT" in os.environ
+
+
+@pytest.mark.parametrize(
+    ("inputs", "jsonl", "summarizer"),
+    [(1, False, (1, 2)), (3, False, (2, 1)), (1, True, (2, 1))],
+    ids=["one article", "a folder", "json lines"],
+)
+def test_a_job_lays_out_the_summarizer_for_its_articles(
+    tiny: TinyModels, tmp_path: Path, inputs: int, jsonl: bool, summarizer: tuple[int, int]
+) -> None:
+    """One article gets every thread on its summary; several (or an unknown number, as in
+    JSON Lines) get two workers, an article each. The summaries are the same either way."""
+    from ringkas.batch import Job, JobOptions
+
+    text = SEED.read_text("utf-8")
+    if jsonl:
+        (tmp_path / "a.jsonl").write_text(json.dumps({"id": "a", "text": text}) + "\n", "utf-8")
+        paths: tuple[str, ...] = (str(tmp_path / "a.jsonl"),)
+    else:
+        for n in range(inputs):
+            (tmp_path / f"a{n}.txt").write_text(text, "utf-8")
+        paths = tuple(str(tmp_path / f"a{n}.txt") for n in range(inputs))
+    settings = Settings(
+        engine="ctranslate2", threads=2, translator=str(tiny.marian), summarizer=str(tiny.bart)
+    )
+    pipe = Pipeline(settings)
+    options = JobOptions(fmt="json", output=tmp_path / "out.json", quiet=True)
+    if jsonl:
+        options = replace(options, input_format="jsonl", fmt="jsonl")
+    report = Job(pipe, options, say=print, warn=print, error=print).run(paths)
+    assert report.exit_code == 0
+    assert pipe.summarizer.engine.layout == summarizer  # type: ignore[union-attr]
+    assert pipe.translator.engine.layout == (2, 1)
+    alone = Pipeline(settings).summarize([text])[0]  # a library call: every thread on it
+    lines = (tmp_path / "out.json").read_text("utf-8")
+    written = [json.loads(line) for line in lines.splitlines()] if jsonl else json.loads(lines)
+    written = written if isinstance(written, list) else [written]
+    assert len(written) == inputs
+    assert {item["summary"] for item in written} == {alone.summary}
 
 
 @pytest.mark.parametrize("threads", [2, 4])

@@ -471,6 +471,8 @@ class Job:
             documents = self._from_items(
                 planned, work.state, keys, progress, work.fetcher, remote=remote
             )
+        jsonl = options.input_format == "jsonl"
+        self.pipeline.expect_articles(None if jsonl else len(work.items))
         for document, outcome in self.pipeline.process(documents, summarize=options.summarize):
             position, key = keys.pop(id(outcome if document is None else document), (-1, None))
             self._handle(document, outcome, key, work.sink, position=position)

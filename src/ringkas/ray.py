@@ -108,6 +108,7 @@ class Worker:
         records: bool = False,
     ) -> None:
         self.pipeline = Pipeline(settings)
+        self.pipeline.expect_articles(None)  # batches of several articles per call
         self.summarize = summarize
         self.encoding = encoding
         self.records = records  # summarize_dataset: rows of the JSON schema, not Outcomes

@@ -52,7 +52,8 @@ def _render(report: dict[str, Any]) -> list[tuple[str, str]]:
             "cpu",
             f"{cpu['machine']}, {features}; {cpu['usable_cores']} of {cpu['cores']} cores usable; "
             f"ringkas uses {cpu['threads']} threads (translator {cpu['workers']} workers x "
-            f"{cpu['threads_per_worker']}, summarizer 1 x {cpu['summarizer_threads']}); "
+            f"{cpu['threads_per_worker']}; summarizer 1 x {cpu['summarizer_threads']} for one "
+            "article, as the translator for several); "
             "int8 kernels: "
             f"{'yes' if 'int8' in cpu['compute_types'] else 'no'}",
         ),

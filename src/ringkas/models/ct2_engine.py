@@ -61,8 +61,9 @@ def thread_layout(
     best on two workers of one thread each, side by side (a decoding step of opus-mt is
     too small to share between cores); a summarizer's one long input per article goes
     best with every thread on it (its encoder pass and each decoding step are large): one
-    article's summary ~1.6-1.8x faster than on one core, and a folder's summaries, one
-    after the other, no slower than an article per worker. A GPU gets one worker.
+    article's summary ~1.5x faster than with an article per worker; but a folder's
+    summaries go ~1.3x faster an article per worker, side by side ("parallel"), so a job
+    with several articles lays the summarizer out like the translator. A GPU gets one worker.
     """
     if device != "cpu":
         return 1, threads or 0

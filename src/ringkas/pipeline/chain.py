@@ -74,6 +74,14 @@ class Pipeline:
         """How the summarizer writes: native, prompt or chat (None until it is loaded)."""
         return self.models.style_mode
 
+    def expect_articles(self, count: int | None) -> None:
+        """Say how many articles are coming (None: an unknown number, e.g. JSON Lines), before
+        the summarizer is loaded. CTranslate2's threads are laid out for it: one article gets
+        every thread (its encoder pass and each decoding step shared by the cores); several
+        get two workers, each summarising an article of its own, which on 2 cores did a
+        folder's summaries in 0.77x the time (benchmarks/speed.py). The tokens are the same."""
+        self.models.summaries = "serial" if count is not None and count <= 1 else "parallel"
+
     def load_models(self) -> None:
         """Load both models now, so that a missing model or a refused style stops a run
         before any work, naming every model that is missing."""

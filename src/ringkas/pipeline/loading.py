@@ -12,6 +12,7 @@ from typing import Any
 from ringkas import stopping
 from ringkas.errors import ModelUnavailableError, UsageError
 from ringkas.models.chat import Seq2SeqInstruct
+from ringkas.models.ct2_engine import Batches
 from ringkas.models.engine import Seq2SeqEngine
 from ringkas.models.hub import parse_model_spec
 from ringkas.models.loading import load_model
@@ -50,6 +51,9 @@ class LoadedModels:
         self._summarizer: Summarizer | StyledSummarizer | None = None
         self.style_mode: str | None = None  # native | prompt | chat, once the model is loaded
         self._pending_load = 0.0
+        # How the summaries will come (see Pipeline.expect_articles): one article at a time
+        # (every thread on it) unless a job says it has several.
+        self.summaries: Batches = "serial"
 
     def _load(self, spec: str) -> Seq2SeqEngine:
         start = time.perf_counter()
@@ -77,9 +81,9 @@ class LoadedModels:
         if self._summarizer is None:
             start = time.perf_counter()
             self._stage(f"loading {self.config.summarizer}")
-            # One article (or two) per batch, one batch at a time: every thread on it.
+            # One article: every thread on it; several: articles side by side on workers.
             model = load_model(
-                self.config.summarizer, self.config, report=self.report, batches="serial"
+                self.config.summarizer, self.config, report=self.report, batches=self.summaries
             )
             self._pending_load += time.perf_counter() - start
             self._summarizer = self._make_summarizer(model)
