@@ -35,10 +35,16 @@ def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[byt
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         env=env or _env(),
-        # A child of a non-interactive parent may inherit SIGINT as ignored: restore it,
-        # as a terminal would, so the test means the same on every machine.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        # A child of a non-interactive parent may inherit SIGINT as ignored, and one run
+        # under nohup SIGHUP (which ringkas then keeps ignored, as it should): restore
+        # both, as a terminal would, so the test means the same on every machine.
+        preexec_fn=_default_signals,
     )
+
+
+def _default_signals() -> None:
+    for signum in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def folder_of(root: Path, count: int, copies: int = 1) -> Path:
