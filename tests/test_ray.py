@@ -474,30 +474,6 @@ def test_an_actor_killed_mid_run_is_replaced_and_every_input_is_accounted_for(
     assert len(state_entries(out)) == ARTICLES
 
 
-@pytest.mark.parametrize(
-    ("rows", "actors", "size"), [(40, 2, 8), (17, 2, 8), (9, 4, 8), (500, 16, 8), (3, 4, 8)]
-)
-def test_batches_are_shared_out_evenly(rows: int, actors: int, size: int) -> None:
-    """Every actor gets as many batches, of sizes that differ by one, none over the batch
-    size: the job is not left waiting on one actor with a batch more than the others."""
-    from ringkas.ray import RayOptions, balanced
-
-    pool, batches = balanced(rows, RayOptions(actors=actors, batch_size=size))
-    assert pool == actors
-    sizes = [len(part) for part in _even_split(list(range(rows)), batches)]
-    assert max(sizes) <= size and max(sizes) - min(sizes) <= 1
-    per_actor = [sum(sizes[i::actors]) for i in range(actors)]  # round robin, as Ray hands out
-    assert max(per_actor) <= -(-rows // actors) + 1
-    assert batches >= 1 and (batches % actors == 0 or batches == rows)
-
-
-def _even_split(items: list[int], parts: int) -> list[list[int]]:
-    """How ray.data.from_items cuts items into blocks: sizes that differ by one at most."""
-    size, extra = divmod(len(items), parts)
-    cuts = [size * i + min(i, extra) for i in range(parts + 1)]
-    return [items[cuts[i] : cuts[i + 1]] for i in range(parts)]
-
-
 # -- the library -------------------------------------------------------------------------------
 
 

@@ -218,17 +218,6 @@ def pool_size(options: RayOptions) -> int:
     return max(1, int(resources.get("CPU", 1) // options.cpus))
 
 
-def balanced(rows: int, options: RayOptions) -> tuple[int, int]:
-    """(actors, batches) for ``rows`` articles: batches of at most ``batch_size`` articles,
-    as many for every actor and of sizes that differ by one at most (40 articles on 2
-    actors: 6 batches of 6 or 7, 3 each; not 5 of 8, where one actor works 1.5x as long as
-    the other), and no more actors than batches (each actor loads the models)."""
-    actors = pool_size(options)
-    rounds = max(1, -(-rows // (actors * options.batch_size)))
-    batches = max(1, min(rows, actors * rounds))
-    return (min(actors, batches) if options.actors is None else actors), batches
-
-
 def _map(
     dataset: Dataset,
     settings: Settings,
@@ -237,15 +226,12 @@ def _map(
     summarize: bool,
     encoding: str | None,
     records: bool,
-    whole: bool = False,
 ) -> Dataset:
-    """The actor pool over ``dataset``; ``whole``: each block is one batch (the blocks were
-    cut to size), so that Ray does not bundle small blocks into one actor's task."""
     return dataset.map_batches(
         Worker,
         fn_constructor_args=(_actor_settings(settings, options),),
         fn_constructor_kwargs={"summarize": summarize, "encoding": encoding, "records": records},
-        batch_size=None if whole else options.batch_size,
+        batch_size=options.batch_size,
         batch_format="pyarrow",
         # One batch waiting beside the one in progress: little is redone when an actor dies.
         compute=ActorPoolStrategy(size=pool_size(options), max_tasks_in_flight_per_actor=2),
@@ -325,18 +311,11 @@ def outcomes(
     """Run ``rows`` through an actor pool; yields (position, actor id, outcome) as they
     come, in no particular order."""
     # A block per batch: every actor gets work, and a batch lost with an actor is one block.
-    actors, batches = balanced(len(rows), options)
-    dataset = ray.data.from_items(rows, override_num_blocks=batches)  # sizes differ by one
-    options = replace(options, actors=actors)
-    mapped = _map(
-        dataset,
-        settings,
-        options,
-        summarize=summarize,
-        encoding=encoding,
-        records=False,
-        whole=True,
-    )
+    batches = max(1, -(-len(rows) // options.batch_size))
+    dataset = ray.data.from_items(rows, override_num_blocks=batches)
+    if options.actors is None:  # no more actors than batches: each loads the models
+        options = replace(options, actors=min(pool_size(options), batches))
+    mapped = _map(dataset, settings, options, summarize=summarize, encoding=encoding, records=False)
     for row in mapped.iter_rows():
         yield int(row["position"]), str(row["actor"]), pickle.loads(row["outcome"])
 
