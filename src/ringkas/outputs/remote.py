@@ -27,6 +27,7 @@ from ringkas.outputs.state import (
     RESULT_LIMIT,
     STATE_FILE,
     STATE_LIMIT,
+    LoggedResults,
     entry_line,
     make_entry,
     read_entries,
@@ -166,7 +167,7 @@ class RemoteFolder:
         return data if len(data) <= limit else None
 
 
-class RemoteState:
+class RemoteState(LoggedResults):
     """The resume state of a remote output folder (see the module): the entries of its
     ``.ringkas-state.jsonl``, kept in memory and saved whole.
 
@@ -201,19 +202,9 @@ class RemoteState:
         data = self.folder.read(relative, RESULT_LIMIT)
         return hashlib.sha256(data).hexdigest() if data is not None else None
 
-    def is_current(self, relative: str, input_hash: str, settings_hash: str) -> bool:
-        return input_hash == self.current_input(relative, settings_hash)
-
-    def current_input(self, relative: str, settings_hash: str) -> str | None:
-        """As :meth:`ringkas.outputs.StateLog.current_input`: the input hash logged for the
-        result at ``relative`` when that result is still what was written."""
-        entry = self.entries.get(relative)
-        if not entry or entry["settings"] != settings_hash:
-            return None
-        if self._written.get(relative) != entry["output_sha256"]:
-            return None
-        logged = entry["input_sha256"]
-        return logged if isinstance(logged, str) else None
+    def _output_hash(self, relative: str) -> str | None:
+        # As read at the start, or as recorded since.
+        return self._written.get(relative)
 
     def record(
         self, relative: str, source: str, input_hash: str, settings_hash: str, data: bytes

@@ -83,7 +83,36 @@ def _entry(line: bytes) -> dict[str, Any] | None:
     return entry
 
 
-class StateLog:
+class LoggedResults:
+    """What a resume state tells, local (:class:`StateLog`) or remote: whether a result is
+    still what was written from its input. ``entries`` are its entries by output, and
+    :meth:`_output_hash` hashes a result as it is now."""
+
+    entries: dict[str, dict[str, Any]]
+
+    def _output_hash(self, relative: str) -> str | None:
+        """The SHA-256 of the result at ``relative`` as it is now (None: not there)."""
+        raise NotImplementedError
+
+    def is_current(self, relative: str, input_hash: str, settings_hash: str) -> bool:
+        """Whether the result at ``relative`` (below the output folder, with "/") is still
+        what was written from this input text with these settings."""
+        return input_hash == self.current_input(relative, settings_hash)
+
+    def current_input(self, relative: str, settings_hash: str) -> str | None:
+        """The input hash logged for the result at ``relative`` if that result is still
+        what was written, with these settings: an input that still has this hash is done
+        (None: redo it, whatever the input)."""
+        entry = self.entries.get(relative)
+        if not entry or entry["settings"] != settings_hash:
+            return None
+        if self._output_hash(relative) != entry["output_sha256"]:
+            return None
+        logged = entry["input_sha256"]
+        return logged if isinstance(logged, str) else None
+
+
+class StateLog(LoggedResults):
     """An append-only log in the output folder of what was written from which input, with
     which settings; rerunning a job skips inputs whose output is still what was logged."""
 
@@ -126,28 +155,14 @@ class StateLog:
             os.close(descriptor)
         return data[:STATE_LIMIT]
 
-    def is_current(self, relative: str, input_hash: str, settings_hash: str) -> bool:
-        """Whether the result at ``relative`` (below the output folder, with "/") is still
-        what was written from this input text with these settings."""
-        return input_hash == self.current_input(relative, settings_hash)
-
-    def current_input(self, relative: str, settings_hash: str) -> str | None:
-        """The input hash logged for the result at ``relative`` if that result is still
-        what was written, with these settings: an input that still has this hash is done
-        (None: redo it, whatever the input)."""
-        entry = self.entries.get(relative)
-        if not entry or entry["settings"] != settings_hash:
-            return None
+    def _output_hash(self, relative: str) -> str | None:
         *folders, name = relative.split("/")
         try:
             with self.folder.below(folders, create=False) as where:
                 data = where.read(name, RESULT_LIMIT)
         except (OSError, RingkasError):  # missing, or a link or file in the way: redo it
             return None
-        if data is None or hashlib.sha256(data).hexdigest() != entry["output_sha256"]:
-            return None
-        logged = entry["input_sha256"]
-        return logged if isinstance(logged, str) else None
+        return hashlib.sha256(data).hexdigest() if data is not None else None
 
     def record(
         self, relative: str, source: str, input_hash: str, settings_hash: str, data: bytes
