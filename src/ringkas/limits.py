@@ -37,13 +37,14 @@ def max_threads() -> int:
     return THREADS_PER_CPU * usable_cpus()
 
 
-def size_text(count: int) -> str:
-    """A byte count as people write it: "512 bytes", "300 KB", "64 MB"."""
+def size_text(count: int, *, mb_decimals: int = 0) -> str:
+    """A byte count as people write it: "512 bytes", "300 KB", "64 MB" (with
+    ``mb_decimals=1``, "3.1 MB")."""
     if count < 1024:
         return f"{count} bytes"
     if count < 1024 * 1024:
         return f"{count / 1024:.0f} KB"
-    return f"{count / (1024 * 1024):.0f} MB"
+    return f"{count / (1024 * 1024):.{mb_decimals}f} MB"
 
 
 class TooLarge(ValueError):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ringkas.errors import InputError
+from ringkas.limits import size_text
 
 STDIN = "-"
 
@@ -68,22 +69,14 @@ def os_reason(exc: OSError) -> str:
 
 def too_big(source: str, max_bytes: int, size: int | None = None, what: str = "") -> SourceError:
     """ "is 3.1 MB, over the size limit of 2.0 MB (raise the limit with --max-size)"."""
-    limit = _size(max_bytes)
+    limit = size_text(max_bytes, mb_decimals=1)
     if size is None:
         reason = f"{what or 'is'} over the size limit of {limit}"
-    elif _size(size) != limit:
-        reason = f"is {_size(size)}, over the size limit of {limit}"
+    elif size_text(size, mb_decimals=1) != limit:
+        reason = f"is {size_text(size, mb_decimals=1)}, over the size limit of {limit}"
     else:
         reason = f"is {size:,} bytes, over the size limit of {max_bytes:,} bytes"
     return SourceError(source, reason, hint="raise the limit with --max-size")
-
-
-def _size(count: int) -> str:
-    if count < 1024:
-        return f"{count} bytes"
-    if count < 1024 * 1024:
-        return f"{count / 1024:.0f} KB"
-    return f"{count / (1024 * 1024):.1f} MB"
 
 
 def file_kind(mode: int) -> str:
