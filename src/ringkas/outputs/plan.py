@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -337,40 +338,25 @@ def plan_remote_folder(
                 hint="choose an output folder outside the articles",
             )
     check_state(folder)
-    suffix = SUFFIXES[fmt]
-    plan: dict[int, Planned] = {}
-    taken: dict[str, str] = {}
-    for index, item in enumerate(items):
-        relative = item.relative.with_suffix(suffix).as_posix()
-        target = folder.uri.join(relative)
-        planned = Planned(target.text, relative)
-        if relative in taken:
-            raise UsageError(
-                f"{taken[relative]} and {item.source} would both be written to {planned.shown}",
-                hint="rename one of them or run them separately",
-            )
-        taken[relative] = item.source
+
+    def check(item: InputItem, planned: Planned) -> None:
         parts = planned.parts
         for depth in range(1, len(parts)):
             if "file" in folder.kinds("/".join(parts[:depth])):
                 shown = folder.uri.join("/".join(parts[:depth])).text
                 raise UsageError(f"{shown} is a file, where the output folder needs a folder")
-        if "folder" in folder.kinds(relative):
+        if "folder" in folder.kinds(planned.relative):
             raise UsageError(f"{planned.shown} is a folder, where a result file must go")
-        target_key = target.key
+        target_key = folder.uri.join(planned.relative).key
         if target_key in inputs.remote_files:
-            raise UsageError(
-                f"the result of {item.source} would overwrite the input {planned.shown}",
-                hint="choose an output folder that holds no articles",
-            )
+            raise _overwrites_input(item, planned)
         if inputs.takes_remote(target_key):
-            raise UsageError(
-                f"the result of {item.source}, {planned.shown}, would be in an input folder "
-                "and read as an input on the next run",
-                hint="choose an output folder that holds no articles",
-            )
-        plan[index] = planned
-    return plan
+            raise _read_as_input(item, planned)
+
+    def place(relative: str) -> Planned:
+        return Planned(folder.uri.join(relative).text, relative)
+
+    return _plan_results(items, fmt, place, check)
 
 
 def plan_folder(
@@ -380,33 +366,57 @@ def plan_folder(
     _folder_not_in_inputs(folder, real, inputs)
     tree = _Tree(folder, real)
     _check_state(tree)
+
+    def check(item: InputItem, planned: Planned) -> None:
+        tree.check(planned.parts)
+        found = _identity_of(real / planned.relative)
+        if found is not None and found in inputs.files:
+            raise _overwrites_input(item, planned)
+        if inputs.takes(real / planned.relative):
+            raise _read_as_input(item, planned)
+
+    return _plan_results(items, fmt, lambda relative: Planned(folder / relative, relative), check)
+
+
+def _plan_results(
+    items: list[InputItem],
+    fmt: str,
+    place: Callable[[str], Planned],
+    check: Callable[[InputItem, Planned], None],
+) -> dict[int, Planned]:
+    """Map each input (by position) to its result file, :func:`plan_folder` and
+    :func:`plan_remote_folder` alike: ``place`` makes the result file of a path below the
+    output folder (with "/"), ``check`` refuses (a UsageError) one that cannot go there."""
     suffix = SUFFIXES[fmt]
     plan: dict[int, Planned] = {}
     taken: dict[str, str] = {}
     for index, item in enumerate(items):
         relative = item.relative.with_suffix(suffix).as_posix()
-        planned = Planned(folder / relative, relative)
+        planned = place(relative)
         if relative in taken:
             raise UsageError(
                 f"{taken[relative]} and {item.source} would both be written to {planned.shown}",
                 hint="rename one of them or run them separately",
             )
         taken[relative] = item.source
-        tree.check(planned.parts)
-        found = _identity_of(real / relative)
-        if found is not None and found in inputs.files:
-            raise UsageError(
-                f"the result of {item.source} would overwrite the input {planned.shown}",
-                hint="choose an output folder that holds no articles",
-            )
-        if inputs.takes(real / relative):
-            raise UsageError(
-                f"the result of {item.source}, {planned.shown}, would be in an input folder "
-                "and read as an input on the next run",
-                hint="choose an output folder that holds no articles",
-            )
+        check(item, planned)
         plan[index] = planned
     return plan
+
+
+def _overwrites_input(item: InputItem, planned: Planned) -> UsageError:
+    return UsageError(
+        f"the result of {item.source} would overwrite the input {planned.shown}",
+        hint="choose an output folder that holds no articles",
+    )
+
+
+def _read_as_input(item: InputItem, planned: Planned) -> UsageError:
+    return UsageError(
+        f"the result of {item.source}, {planned.shown}, would be in an input folder "
+        "and read as an input on the next run",
+        hint="choose an output folder that holds no articles",
+    )
 
 
 def plan_outputs(
