@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import tempfile
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 from ringkas.errors import RingkasError, printable
@@ -94,7 +95,34 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
 
-class FileSink(StreamSink):
+class _WholeFileSink(StreamSink):
+    """A :class:`StreamSink` for one file that is written whole or not at all: a write that
+    fails makes every later result fail with the same reason (``broken``)."""
+
+    broken: OutputError | None
+
+    def _error(self, exc: BaseException) -> OutputError:
+        raise NotImplementedError
+
+    def _write(self, text: str) -> None:
+        if self.broken is not None:
+            raise self.broken
+        try:
+            super()._write(text)
+        except (OSError, UnicodeEncodeError) as exc:
+            self.broken = self._error(exc)
+            raise self.broken from exc
+
+    def _end(self) -> None:
+        """Close a JSON list, unless broken (a failure here is kept in ``broken``)."""
+        try:
+            if self.broken is None:
+                super().close()
+        except OutputError:
+            pass  # self.broken tells
+
+
+class FileSink(_WholeFileSink):
     """All results in one file (``-o``): written to a temporary file beside it and renamed
     at the end; or, for a stream or device (``-o /dev/stdout``, a named pipe), in place.
 
@@ -121,25 +149,13 @@ class FileSink(StreamSink):
         super().__init__(stream, fmt, many=many, explain=explain)
 
     def _error(self, exc: BaseException) -> OutputError:
-        return OutputError(_cannot_write(self.target, exc), source=str(self.target.shown))
-
-    def _write(self, text: str) -> None:
-        if self.broken is not None:
-            raise self.broken
-        try:
-            super()._write(text)
-        except (OSError, UnicodeEncodeError) as exc:
-            self.broken = self._error(exc)
-            raise self.broken from exc
+        return OutputError(_cannot_write(self.target.shown, exc), source=str(self.target.shown))
 
     def close(self) -> None:
         """Finish the file (close a JSON list) and put it in place; raises OutputError
         when it cannot be written whole."""
         try:
-            if self.broken is None:
-                super().close()
-        except OutputError:
-            pass  # self.broken tells
+            self._end()
         finally:
             if self.target.kind not in ("stdout", "stderr"):  # the process's own stay open
                 try:
@@ -178,12 +194,17 @@ def _open_stream(target: FileTarget) -> IO[str]:
     return os.fdopen(descriptor, "w", encoding="utf-8", newline="\n")
 
 
-def _cannot_write(target: FileTarget, exc: BaseException) -> str:
+def _cannot_write(shown: str | Path, exc: BaseException, *, remote: bool = False) -> str:
+    """Why writing ``shown`` failed, in one line (``remote``: on a remote filesystem)."""
     if isinstance(exc, UnicodeEncodeError):
-        return f"cannot write {target.shown}: the text cannot be written as UTF-8"
-    if isinstance(exc, OSError):
-        return f"cannot write {target.shown}: {os_reason(exc)}"
-    return f"cannot write {target.shown}: {exc}"
+        why = "the text cannot be written as UTF-8"
+    elif remote:
+        why = reason(exc)
+    elif isinstance(exc, OSError):
+        why = os_reason(exc)
+    else:
+        why = str(exc)
+    return f"cannot write {shown}: {why}"
 
 
 def write_file(target: FileTarget | RemoteFile, text: str) -> None:
@@ -193,7 +214,8 @@ def write_file(target: FileTarget | RemoteFile, text: str) -> None:
         try:
             target.write(text.encode("utf-8"))
         except (OSError, UnicodeEncodeError) as exc:
-            raise OutputError(_cannot_write_remote(target, exc), source=target.shown) from exc
+            message = _cannot_write(target.shown, exc, remote=True)
+            raise OutputError(message, source=target.shown) from exc
         return
     try:
         data = text.encode("utf-8")
@@ -207,7 +229,7 @@ def write_file(target: FileTarget | RemoteFile, text: str) -> None:
         if target.kind == "device":
             stream.close()
     except (OSError, UnicodeEncodeError) as exc:
-        raise OutputError(_cannot_write(target, exc), source=str(target.shown)) from exc
+        raise OutputError(_cannot_write(target.shown, exc), source=str(target.shown)) from exc
 
 
 class FolderSink:
@@ -246,15 +268,9 @@ class FolderSink:
             raise OutputError(
                 f"{source}: cannot write {planned.shown}: it is a folder now", source=source
             ) from exc
-        except OSError as exc:
-            raise OutputError(
-                f"{source}: cannot write {planned.shown}: {os_reason(exc)}", source=source
-            ) from exc
-        except UnicodeEncodeError as exc:
-            raise OutputError(
-                f"{source}: cannot write {planned.shown}: the text cannot be written as UTF-8",
-                source=source,
-            ) from exc
+        except (OSError, UnicodeEncodeError) as exc:
+            message = f"{source}: {_cannot_write(planned.shown, exc)}"
+            raise OutputError(message, source=source) from exc
         try:
             self.state.record(planned.relative, source, input_hash, self.settings_hash, data)
         except OSError as exc:
@@ -272,13 +288,7 @@ class FolderSink:
         self.root.close()
 
 
-def _cannot_write_remote(target: RemoteFile, exc: BaseException) -> str:
-    if isinstance(exc, UnicodeEncodeError):
-        return f"cannot write {target.shown}: the text cannot be written as UTF-8"
-    return f"cannot write {target.shown}: {reason(exc)}"
-
-
-class RemoteFileSink(StreamSink):
+class RemoteFileSink(_WholeFileSink):
     """All results in one file (``-o``) on a remote filesystem: kept in a temporary file
     here (in memory while small) and written whole at the end, or not at all."""
 
@@ -290,32 +300,19 @@ class RemoteFileSink(StreamSink):
         )
         super().__init__(spool, fmt, many=many, explain=explain)
 
-    def _write(self, text: str) -> None:
-        if self.broken is not None:
-            raise self.broken
-        try:
-            super()._write(text)
-        except (OSError, UnicodeEncodeError) as exc:
-            self.broken = OutputError(
-                _cannot_write_remote(self.target, exc), source=self.target.shown
-            )
-            raise self.broken from exc
+    def _error(self, exc: BaseException) -> OutputError:
+        message = _cannot_write(self.target.shown, exc, remote=True)
+        return OutputError(message, source=self.target.shown)
 
     def close(self) -> None:
         """Finish the file and write it whole; raises OutputError when it cannot be."""
-        try:
-            if self.broken is None:
-                super().close()
-        except OutputError:
-            pass  # self.broken tells
+        self._end()
         try:
             if self.broken is None and (self.count or self.many):
                 self.stream.seek(0)
                 self.target.write(self.stream.read().encode("utf-8"))
         except (OSError, UnicodeEncodeError) as exc:
-            self.broken = OutputError(
-                _cannot_write_remote(self.target, exc), source=self.target.shown
-            )
+            self.broken = self._error(exc)
         finally:
             self.stream.close()
         if self.broken is not None:
@@ -340,15 +337,9 @@ class RemoteFolderSink:
         try:
             data = text.encode("utf-8")
             self.state.folder.write(planned.relative, data)
-        except OSError as exc:
-            raise OutputError(
-                f"{source}: cannot write {planned.shown}: {reason(exc)}", source=source
-            ) from exc
-        except UnicodeEncodeError as exc:
-            raise OutputError(
-                f"{source}: cannot write {planned.shown}: the text cannot be written as UTF-8",
-                source=source,
-            ) from exc
+        except (OSError, UnicodeEncodeError) as exc:
+            message = f"{source}: {_cannot_write(planned.shown, exc, remote=True)}"
+            raise OutputError(message, source=source) from exc
         self.state.record(planned.relative, source, input_hash, self.settings_hash, data)
         return planned.shown
 
