@@ -1,27 +1,28 @@
 """Ray's overhead: the same articles through a local folder run and through Ray, in one run.
 
-Usage: python benchmarks/scale.py [--articles 40] [--threads N] [--cpus-per-actor 1]
+Usage: python benchmarks/scale.py [--articles 40] [--threads N] [--cpus-per-actor 0 1]
                                   [--gpus-per-actor G --device cuda]
                                   [--corpus PATH] [--reuse-cache] [--quick]
 
 Real-size random-weight models (``benchmarks/realsize.py``), output lengths forced as in
-``benchmarks/speed.py``, CTranslate2 conversion done once beforehand. Two arms over the same
+``benchmarks/speed.py``, CTranslate2 conversion done once beforehand. Arms over the same
 folder of corpus articles, each one ``ringkas summarize DIR -O OUT`` process:
 
 - local: ``--threads N`` (all cores by default);
-- ray: a local Ray instance with N CPUs, started by this script first (timed apart, as a
-  cluster is already up when a job is sent to it), then ``--ray ADDRESS`` with
-  N / cpus-per-actor actors of cpus-per-actor CPUs each (N threads in all, as local); with
-  ``--gpus-per-actor G``, as many actors as the GPUs hold (G each), and both arms on
-  ``--device``.
+- ray, one arm per actor shape of ``--cpus-per-actor``: a local Ray instance with N CPUs,
+  started by this script first (timed apart, as a cluster is already up when a job is sent
+  to it), then ``--ray ADDRESS``; shape 0 (the first, by default) gives no ``--ray-cpus``,
+  so ringkas sizes the actors itself (2 CPUs each); shape C gives N / C actors of C CPUs
+  (N threads in all, as local). With ``--gpus-per-actor G``, as many actors as the GPUs
+  hold (G each), and every arm on ``--device``.
 
-Prints the wall times, their ratio (Ray's overhead; target within 1.15x), whether both arms
-wrote the same summaries, and the throughput of one actor: articles per actor-hour from the
-report's per-article seconds (an actor works on one group at a time, so the seconds of its
-articles add up to its busy time), and from that articles per hour for a node of a given
-number of cores. Writes ``benchmarks/out/scale.json``. Requires ``pip install 'ringkas[ray]'``.
-Timings on a shared machine are noisy: compare the ratio, and rerun on an idle machine for
-numbers to publish.
+Prints the wall times, each Ray arm's ratio to the local run (Ray's overhead; target within
+1.15x), whether it wrote the same summaries as the local run, and the throughput of one
+actor: articles per actor-hour from the report's per-article seconds (an actor works on one
+group at a time, so the seconds of its articles add up to its busy time), and from that
+articles per hour for a node of a given number of cores. Writes
+``benchmarks/out/scale.json``. Requires ``pip install 'ringkas[ray]'``. Timings on a shared
+machine are noisy: compare the ratio, and rerun on an idle machine for numbers to publish.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ import json
 import logging
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -45,6 +45,7 @@ from realsize import BART_NAME, DEFAULT_CORPUS, MARIAN_NAME, ensure_models  # no
 from speed import FORCE, OUT, Finished, child_env, convert, ringkas_command, timed  # noqa: E402
 
 TARGET = 1.15
+DEFAULT_CPUS = 2  # ringkas's actors without --ray-cpus (ringkas.ray.actor_cpus)
 NODE_CORES = (16, 32, 64)  # node sizes the README's table is given for
 
 
@@ -100,7 +101,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=40)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--cpus-per-actor", type=int, default=1)
+    parser.add_argument(
+        "--cpus-per-actor",
+        type=int,
+        nargs="+",
+        default=[0, 1],
+        help="actor shapes, one Ray arm each; 0: ringkas's default (no --ray-cpus)",
+    )
     parser.add_argument("--gpus-per-actor", type=float, default=0.0)
     parser.add_argument("--device", default=None, help="both arms, e.g. cuda")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -112,15 +119,32 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def ray_arm(
+    args: argparse.Namespace, cpus: int, models: dict[str, Path], work: Path, address: str
+) -> tuple[Finished, Path, Path]:
+    """One Ray run with actors of ``cpus`` CPUs (0: as ringkas sizes them)."""
+    label = f"ray-{cpus or 'default'}"
+    out, report = work / label, work / f"{label}.json"
+    command = summarize(work / "articles", out, report, models)
+    command += [*(["--device", args.device] if args.device else []), "--ray", address]
+    if cpus:
+        command += ["--ray-cpus", str(cpus)]
+    if args.gpus_per_actor:  # as many actors as the GPUs hold
+        command += ["--ray-gpus", str(args.gpus_per_actor)]
+    elif cpus:
+        command += ["--ray-actors", str(max(1, args.threads // cpus))]
+    return timed(command), out, report
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if not (args.corpus / "articles").is_dir():
         raise SystemExit(f"corpus not found at {args.corpus} (pass --corpus PATH)")
-    actors = max(1, args.threads // args.cpus_per_actor)
     device = ["--device", args.device] if args.device else []
     models = ensure_models(args.corpus)
     conversion = convert(models, reuse=args.reuse_cache)
     work = Path(tempfile.mkdtemp(prefix="ringkas-scale-"))
+    arms: list[dict[str, Any]] = []
     try:
         folder = work / "articles"
         folder.mkdir()
@@ -133,79 +157,87 @@ def main(argv: list[str] | None = None) -> int:
         local = timed([*command, str(args.threads)])
         local_data = check("local", local, local_report, args.articles)
         print(f"local: {local.seconds:.1f} s", file=sys.stderr)
+        mine = summaries(local_out)
 
         ray, address, ray_start = start_ray(args.threads)
         try:
-            ray_out, ray_report = work / "ray", work / "ray.json"
-            command = [*summarize(folder, ray_out, ray_report, models), *device]
-            command += ["--ray", address, "--ray-cpus", str(args.cpus_per_actor)]
-            if args.gpus_per_actor:  # as many actors as the GPUs hold
-                command += ["--ray-gpus", str(args.gpus_per_actor)]
-            else:
-                command += ["--ray-actors", str(actors)]
-            on_ray = timed(command)
+            for cpus in args.cpus_per_actor:
+                done, out, report = ray_arm(args, cpus, models, work, address)
+                data = check(f"ray ({cpus or 'default'} CPUs)", done, report, args.articles)
+                shape = cpus or (1 if args.gpus_per_actor else DEFAULT_CPUS)
+                actors = data_actors(args, shape)
+                busy = sum(item["seconds"] for item in data["items"])  # actor-seconds
+                arms.append(
+                    {
+                        "cpus_per_actor": shape,
+                        "ringkas_default": not cpus,
+                        "actors": actors,
+                        "seconds": round(done.seconds, 1),
+                        "ratio": round(done.seconds / local.seconds, 3),
+                        "ratio_with_start": round((done.seconds + ray_start) / local.seconds, 3),
+                        "same_summaries": summaries(out) == mine,
+                        "actor_seconds_per_article": round(busy / args.articles, 2),
+                        "articles_per_actor_hour": round(3600 * args.articles / busy),
+                        "articles_per_hour": round(3600 * args.articles / done.seconds),
+                        "articles_per_node_hour": {
+                            f"{cores} cores": round(3600 * args.articles / busy * cores / shape)
+                            for cores in NODE_CORES
+                        },
+                        "articles_per_gpu_hour": (
+                            round(3600 * args.articles / busy / args.gpus_per_actor)
+                            if args.gpus_per_actor
+                            else None
+                        ),
+                    }
+                )
+                print(f"ray, {shape} CPUs per actor: {done.seconds:.1f} s", file=sys.stderr)
         finally:
             ray.shutdown()
-        ray_data = check("ray", on_ray, ray_report, args.articles)
-        print(f"ray: {on_ray.seconds:.1f} s (+{ray_start:.1f} s to start Ray)", file=sys.stderr)
-        same = summaries(local_out) == summaries(ray_out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    busy = sum(item["seconds"] for item in ray_data["items"])  # actor-seconds, load included
-    per_actor_hour = 3600 * args.articles / busy
     local_busy = sum(item["seconds"] for item in local_data["items"])
     result = {
         "articles": args.articles,
         "threads": args.threads,
-        "actors": actors if not args.gpus_per_actor else "as many as the GPUs hold",
         "gpus_per_actor": args.gpus_per_actor,
-        "cpus_per_actor": args.cpus_per_actor,
         "conversion_seconds": conversion,
         "local_seconds": round(local.seconds, 1),
-        "ray_seconds": round(on_ray.seconds, 1),
-        "ray_start_seconds": round(ray_start, 1),
-        "ratio": round(on_ray.seconds / local.seconds, 3),
-        "ratio_with_start": round((on_ray.seconds + ray_start) / local.seconds, 3),
-        "same_summaries": same,
-        "actor_seconds_per_article": round(busy / args.articles, 2),
-        "articles_per_actor_hour": round(per_actor_hour),
+        "local_articles_per_hour": round(3600 * args.articles / local.seconds),
         "local_seconds_per_article_of_work": round(local_busy / args.articles, 2),
-        "articles_per_hour": {
-            "local": round(3600 * args.articles / local.seconds),
-            "ray": round(3600 * args.articles / on_ray.seconds),
-        },
-        "articles_per_node_hour": {
-            f"{cores} cores": round(per_actor_hour * cores / args.cpus_per_actor)
-            for cores in NODE_CORES
-        },
-        "articles_per_gpu_hour": (
-            round(per_actor_hour / args.gpus_per_actor) if args.gpus_per_actor else None
-        ),
+        "ray_start_seconds": round(ray_start, 1),
+        "ray": arms,
         "load_average": round(os.getloadavg()[0], 2),
-        "median_item_seconds": round(statistics.median(i["seconds"] for i in ray_data["items"]), 2),
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "scale.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    verdict = "within" if result["ratio"] <= TARGET else "OVER"
-    print(
-        f"\nlocal folder run  {result['local_seconds']:8.1f} s   "
-        f"({result['articles_per_hour']['local']} articles/hour)\n"
-        f"Ray, {actors} actor(s)    {result['ray_seconds']:8.1f} s   "
-        f"({result['articles_per_hour']['ray']} articles/hour; Ray started in "
-        f"{result['ray_start_seconds']} s)\n"
-        f"ratio Ray/local   {result['ratio']:8.3f}    {verdict} the {TARGET}x target "
-        f"({result['ratio_with_start']:.3f} with Ray's start)\n"
-        f"same summaries    {same}\n"
-        f"one actor ({args.cpus_per_actor} CPU): {result['actor_seconds_per_article']} s per "
-        f"article, {result['articles_per_actor_hour']} articles per actor-hour\n"
-        + "".join(
-            f"  node of {label}: {value} articles/hour\n"
-            for label, value in result["articles_per_node_hour"].items()
-        )
-        + f"(load average {result['load_average']}; written to {OUT / 'scale.json'})"
-    )
-    return 0 if same else 1
+    lines = [
+        f"\nlocal folder run           {result['local_seconds']:8.1f} s   "
+        f"({result['local_articles_per_hour']} articles/hour)"
+    ]
+    for arm in arms:
+        verdict = "within" if arm["ratio"] <= TARGET else "OVER"
+        default = ", ringkas's default" if arm["ringkas_default"] else ""
+        lines += [
+            f"Ray, {arm['actors']} actor(s) of {arm['cpus_per_actor']} CPU{default}",
+            f"  {arm['seconds']:8.1f} s ({arm['articles_per_hour']} articles/hour); ratio "
+            f"Ray/local {arm['ratio']:.3f}, {verdict} the {TARGET}x target "
+            f"({arm['ratio_with_start']:.3f} with Ray's start, {result['ray_start_seconds']} s)",
+            f"  same summaries as local: {arm['same_summaries']}",
+            f"  one actor: {arm['actor_seconds_per_article']} s per article, "
+            f"{arm['articles_per_actor_hour']} articles per actor-hour; "
+            + ", ".join(f"node of {k}: {v}/hour" for k, v in arm["articles_per_node_hour"].items()),
+        ]
+    lines.append(f"(load average {result['load_average']}; written to {OUT / 'scale.json'})")
+    print("\n".join(lines))
+    return 0 if all(arm["same_summaries"] for arm in arms if arm["ringkas_default"]) else 1
+
+
+def data_actors(args: argparse.Namespace, cpus: float) -> int | str:
+    """The actors a run had: as many as the GPUs hold, or the threads' share."""
+    if args.gpus_per_actor:
+        return "as many as the GPUs hold"
+    return max(1, int(args.threads // cpus))
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ __all__ = ["EXTRA", "RayJob", "RayOptions", "cluster", "summarize_dataset"]
 # answered go to a new actor pool this many times in all before they are reported as failed.
 ATTEMPTS = 3
 READERS = 16  # files on a remote filesystem read at once by the driver
+PAIR = 2.0  # CPUs per actor by default (see actor_cpus)
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ class RayOptions:
     """Where and how wide a Ray job runs."""
 
     address: str | None = None  # None: RAY_ADDRESS, a cluster started here, or a new instance
-    actors: int | None = None  # None: as many as the cluster's CPUs (or GPUs) hold now
-    cpus: float = 1.0  # per actor; its inference threads unless --threads says otherwise
+    actors: int | None = None  # None: as many as the cluster's nodes hold now
+    cpus: float | None = None  # per actor, its inference threads; None: see actor_cpus
     gpus: float = 0.0  # per actor; more than 0 runs the models on CUDA
     batch_size: int = GROUP_SIZE  # articles per call: they share translation batches
 
@@ -202,20 +203,51 @@ def _actor_settings(settings: Settings, options: RayOptions) -> Settings:
     GPU runs its models there."""
     changes: dict[str, Any] = {}
     if settings.threads is None:
-        changes["threads"] = max(1, int(options.cpus))
+        changes["threads"] = max(1, int(options.cpus or 1))
     if options.gpus > 0 and settings.device == "cpu":
         changes["device"] = "cuda"
     return replace(settings, **changes)
 
 
+def _node_resources() -> list[dict[str, float]]:
+    """The resources of each live node of the cluster."""
+    return [node.get("Resources", {}) for node in ray.nodes() if node.get("Alive")]
+
+
+def actor_cpus(options: RayOptions) -> float:
+    """CPUs per actor: as asked; else 1 for a GPU actor (its work is on the GPU); else 2,
+    the layout ringkas runs on 2 cores locally (translator and summarizer two workers of a
+    thread each; one copy of the models for two cores), or fewer where the nodes have fewer
+    or ``--ray-actors`` must share fewer."""
+    if options.cpus is not None:
+        return options.cpus
+    if options.gpus > 0:
+        return 1.0
+    largest = max((node.get("CPU", 0.0) for node in _node_resources()), default=1.0)
+    cpus = min(PAIR, largest)
+    if options.actors is not None:
+        total = ray.cluster_resources().get("CPU", 1.0)
+        cpus = min(cpus, total // options.actors)
+    return max(1.0, float(int(cpus)))
+
+
+def sized(options: RayOptions) -> RayOptions:
+    """``options`` with the CPUs per actor and the actors filled in."""
+    options = replace(options, cpus=actor_cpus(options))
+    return replace(options, actors=pool_size(options))
+
+
 def pool_size(options: RayOptions) -> int:
-    """The actors to start: as asked, or as many as the cluster's resources hold now."""
+    """The actors to start: as asked, or as many as the live nodes hold now (an actor's
+    CPUs or GPUs are on one node)."""
     if options.actors is not None:
         return options.actors
-    resources = ray.cluster_resources()
     if options.gpus > 0:
-        return max(1, int(resources.get("GPU", 0) // options.gpus))
-    return max(1, int(resources.get("CPU", 1) // options.cpus))
+        kind, each = "GPU", options.gpus
+    else:
+        kind, each = "CPU", options.cpus or 1.0
+    fits = sum(int(node.get(kind, 0.0) // each) for node in _node_resources())
+    return max(1, fits)
 
 
 def _map(
@@ -227,14 +259,16 @@ def _map(
     encoding: str | None,
     records: bool,
 ) -> Dataset:
+    options = sized(options)
     return dataset.map_batches(
         Worker,
         fn_constructor_args=(_actor_settings(settings, options),),
         fn_constructor_kwargs={"summarize": summarize, "encoding": encoding, "records": records},
         batch_size=options.batch_size,
         batch_format="pyarrow",
-        # One batch waiting beside the one in progress: little is redone when an actor dies.
-        compute=ActorPoolStrategy(size=pool_size(options), max_tasks_in_flight_per_actor=2),
+        # One batch at a time per actor: the next goes to whichever actor is free first (an
+        # actor still loading its models takes none), and an actor that dies loses one.
+        compute=ActorPoolStrategy(size=pool_size(options), max_tasks_in_flight_per_actor=1),
         num_cpus=options.cpus,
         num_gpus=options.gpus or None,
     )
@@ -258,10 +292,12 @@ def summarize_dataset(
     input with the fields of ringkas's JSON schema; an input that could not be done has
     ``error`` ({"code", "message"}) and no summary, and does not stop the others. Settings
     come as a :class:`~ringkas.settings.Settings` or as its fields by keyword, as for
-    :class:`~ringkas.pipeline.Pipeline`; each actor loads the models once, resolved on its
-    node like the CLI does (cache, pinned revision, offline mode). A model that cannot be
-    loaded fails the dataset. Lazy, like every Ray transform: nothing runs until it is
-    consumed.
+    :class:`~ringkas.pipeline.Pipeline`. Actors have ``cpus`` CPUs each: 1 by default, not
+    the CLI's 2, since the dataset's own steps need CPUs too (on a 2-CPU instance one actor
+    of 2 CPUs left none for them, and the job waited for ever). Each actor loads the models
+    once, resolved on its node like the CLI does (cache, pinned revision, offline mode). A
+    model that cannot be loaded fails the dataset. Lazy, like every Ray transform: nothing
+    runs until it is consumed.
 
     >>> import ray                                                      # doctest: +SKIP
     >>> ds = ray.data.from_items([{"id": 1, "text": "Teks berita ..."}])  # doctest: +SKIP
@@ -313,8 +349,8 @@ def outcomes(
     # A block per batch: every actor gets work, and a batch lost with an actor is one block.
     batches = max(1, -(-len(rows) // options.batch_size))
     dataset = ray.data.from_items(rows, override_num_blocks=batches)
-    if options.actors is None:  # no more actors than batches: each loads the models
-        options = replace(options, actors=min(pool_size(options), batches))
+    options = sized(options)  # no more actors than batches: each loads the models
+    options = replace(options, actors=min(options.actors or 1, batches))
     mapped = _map(dataset, settings, options, summarize=summarize, encoding=encoding, records=False)
     for row in mapped.iter_rows():
         yield int(row["position"]), str(row["actor"]), pickle.loads(row["outcome"])

@@ -377,13 +377,14 @@ def ray_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(min=1),
             metavar="N",
             help="With --ray: actors, each with the models loaded once. "
-            "[default: as many as the cluster's CPUs (or GPUs) hold]",
+            "[default: as many as the cluster's nodes hold]",
         ),
         click.option(
             "--ray-cpus",
             type=click.FloatRange(min=0, min_open=True),
             metavar="N",
-            help="With --ray: CPUs per actor, its inference threads. [default: 1]",
+            help="With --ray: CPUs per actor, its inference threads. [default: 2, or 1 "
+            "where the nodes or --ray-actors leave fewer; 1 with --ray-gpus]",
         ),
         click.option(
             "--ray-gpus",
