@@ -15,12 +15,16 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -76,6 +80,45 @@ def one_line(process: subprocess.CompletedProcess[bytes]) -> str | None:
     return f"not one `ringkas: error:` line on stderr: {lines!r}"
 
 
+def names_extra(process: subprocess.CompletedProcess[bytes]) -> str | None:
+    """One error line that names the extra to install."""
+    problem = one_line(process)
+    if problem is None and b"ringkas[ray]" not in process.stderr:
+        return "the error does not name the extra `ringkas[ray]`"
+    return problem
+
+
+class Site:
+    """A folder served on 127.0.0.1 (a free port) while the links and feed run."""
+
+    def __init__(self, folder: Path) -> None:
+        handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
+        handler.log_message = lambda *args: None  # type: ignore[method-assign]
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Site:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def rss(items: list[tuple[str, str]]) -> str:
+    entries = "".join(
+        f"<item><title>{title}</title><link>{link}</link>"
+        f"<pubDate>Wed, 08 Mar 2023 0{n}:00:00 +0700</pubDate></item>"
+        for n, (title, link) in enumerate(items)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>Berita</title><link>http://127.0.0.1/</link>{entries}</channel></rss>"
+    )
+
+
 class Smoke:
     def __init__(self, work: Path) -> None:
         self.work = work
@@ -129,6 +172,40 @@ class Smoke:
             stderr = process.stderr.decode("utf-8", "replace")
             print(f"smoke:      {problem}\n{stderr[-3000:]}", flush=True)
         return process
+
+    def watch(self, folder: Path, out: Path, models: list[str]) -> None:
+        """`ringkas watch`: the article already there is done, then Ctrl-C stops it (130)."""
+        command = f"ringkas watch {folder} --output-dir {out}   (then Ctrl-C)"
+        start = time.monotonic()
+        process = subprocess.Popen(
+            [self.ringkas, "watch", str(folder), "--output-dir", str(out), *models],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=self.work,
+            env=self.env,
+        )
+        deadline = time.monotonic() + 300
+        while not list(out.glob("*.txt")) and process.poll() is None:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        problem = None if list(out.glob("*.txt")) else "no result written"
+        process.send_signal(signal.SIGINT)
+        try:
+            _, stderr = process.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate()
+        done = subprocess.CompletedProcess(process.args, process.returncode, b"", stderr)
+        problem = problem or self._problem(done, 130, None)
+        seconds = time.monotonic() - start
+        self.outcomes.append(Outcome(command, seconds, problem))
+        mark = "ok  " if problem is None else "FAIL"
+        print(f"smoke: {mark} {seconds:5.1f} s  {command}", flush=True)
+        if problem is not None:
+            text = stderr.decode("utf-8", "replace")
+            print(f"smoke:      {problem}\n{text[-3000:]}", flush=True)
 
     @staticmethod
     def _problem(
@@ -229,6 +306,31 @@ def main() -> int:
         smoke.run(["prompts", "list"], check=non_empty)
         smoke.run(["prompts", "show", "5w1h", "--example"], check=non_empty)
         smoke.run(["config", "show"], check=non_empty)
+        # The default models are not there (no Hub here): doctor says so, exit 3.
+        smoke.run(["doctor"], expect=3, check=non_empty)
+        # A link and a feed, from a site on 127.0.0.1 (httpx, trafilatura, feedparser).
+        site_folder = work / "situs"
+        site_folder.mkdir()
+        shutil.copy(page, site_folder / "berita-1.html")
+        (site_folder / "berita-2.html").write_text(page_html(paragraphs[3:8]), encoding="utf-8")
+        with Site(site_folder) as site:
+            links = [(f"Berita {n}", f"{site.url}/berita-{n}.html") for n in (1, 2)]
+            (site_folder / "rss.xml").write_text(rss(links), encoding="utf-8")
+            smoke.run(
+                ["summarize", links[0][1], *models, "-f", "json"],
+                check=json_summary,
+            )
+            smoke.run(
+                ["summarize", "--feed", f"{site.url}/rss.xml", *models, "-f", "jsonl"],
+                check=non_empty,
+            )
+        watched, watch_out = work / "masuk", work / "keluar"
+        watched.mkdir()
+        shutil.copy(article, watched / "artikel.txt")
+        smoke.watch(watched, watch_out, models)
+        # What needs the extra says so in one line (exit 2): Ray, and object stores.
+        smoke.run(["summarize", str(article), *models, "--ray"], expect=2, check=names_extra)
+        smoke.run(["summarize", "s3://berita/a.txt", *models], expect=2, check=names_extra)
         # Faults: one line on stderr and the documented exit code.
         smoke.run(["summarize", str(work / "tidak-ada.txt"), *models], expect=1, check=one_line)
         smoke.run(["summarize", str(article), *models, "--beam", "0"], expect=2, check=one_line)
