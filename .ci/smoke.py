@@ -88,12 +88,24 @@ def names_extra(process: subprocess.CompletedProcess[bytes]) -> str | None:
     return problem
 
 
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def two_records(process: subprocess.CompletedProcess[bytes]) -> str | None:
+    """Two JSON Lines records with a summary: both items of the feed."""
+    records = [json.loads(line) for line in process.stdout.splitlines() if line.strip()]
+    if len(records) != 2 or not all(record.get("summary") for record in records):
+        return f"{len(records)} records, expected 2 with a summary"
+    return None
+
+
 class Site:
     """A folder served on 127.0.0.1 (a free port) while the links and feed run."""
 
     def __init__(self, folder: Path) -> None:
-        handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
-        handler.log_message = lambda *args: None  # type: ignore[method-assign]
+        handler = partial(_QuietHandler, directory=str(folder))
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -322,7 +334,7 @@ def main() -> int:
             )
             smoke.run(
                 ["summarize", "--feed", f"{site.url}/rss.xml", *models, "-f", "jsonl"],
-                check=non_empty,
+                check=two_records,
             )
         watched, watch_out = work / "masuk", work / "keluar"
         watched.mkdir()
