@@ -45,7 +45,7 @@ from realsize import BART_NAME, DEFAULT_CORPUS, MARIAN_NAME, ensure_models  # no
 from speed import FORCE, OUT, Finished, child_env, convert, ringkas_command, timed  # noqa: E402
 
 TARGET = 1.15
-DEFAULT_CPUS = 2  # ringkas's actors without --ray-cpus (ringkas.ray.actor_cpus)
+DEFAULT_CPUS = 2  # ringkas's actors without --ray-cpus (ringkas.ray.sized)
 NODE_CORES = (16, 32, 64)  # node sizes the README's table is given for
 
 

@@ -59,7 +59,7 @@ __all__ = ["EXTRA", "RayJob", "RayOptions", "cluster", "summarize_dataset"]
 # answered go to a new actor pool this many times in all before they are reported as failed.
 ATTEMPTS = 3
 READERS = 16  # files on a remote filesystem read at once by the driver
-PAIR = 2.0  # CPUs per actor by default (see actor_cpus)
+PAIR = 2.0  # CPUs per actor by default (see sized)
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class RayOptions:
 
     address: str | None = None  # None: RAY_ADDRESS, a cluster started here, or a new instance
     actors: int | None = None  # None: as many as the cluster's nodes hold now
-    cpus: float | None = None  # per actor, its inference threads; None: see actor_cpus
+    cpus: float | None = None  # per actor, its inference threads; None: see sized
     gpus: float = 0.0  # per actor; more than 0 runs the models on CUDA
     batch_size: int = GROUP_SIZE  # articles per call: they share translation batches
 
@@ -214,40 +214,32 @@ def _node_resources() -> list[dict[str, float]]:
     return [node.get("Resources", {}) for node in ray.nodes() if node.get("Alive")]
 
 
-def actor_cpus(options: RayOptions) -> float:
-    """CPUs per actor: as asked; else 1 for a GPU actor (its work is on the GPU); else 2,
-    the layout ringkas runs on 2 cores locally (translator and summarizer two workers of a
-    thread each; one copy of the models for two cores), or fewer where the nodes have fewer
-    or ``--ray-actors`` must share fewer."""
-    if options.cpus is not None:
-        return options.cpus
-    if options.gpus > 0:
-        return 1.0
-    largest = max((node.get("CPU", 0.0) for node in _node_resources()), default=1.0)
-    cpus = min(PAIR, largest)
-    if options.actors is not None:
-        total = ray.cluster_resources().get("CPU", 1.0)
-        cpus = min(cpus, total // options.actors)
-    return max(1.0, float(int(cpus)))
+def sized(options: RayOptions, batches: int | None = None) -> RayOptions:
+    """``options`` with the CPUs per actor and the actors filled in, from the live nodes
+    (an actor's CPUs or GPUs are on one node); no more actors than ``batches``, if given,
+    since each loads the models.
 
-
-def sized(options: RayOptions) -> RayOptions:
-    """``options`` with the CPUs per actor and the actors filled in."""
-    options = replace(options, cpus=actor_cpus(options))
-    return replace(options, actors=pool_size(options))
-
-
-def pool_size(options: RayOptions) -> int:
-    """The actors to start: as asked, or as many as the live nodes hold now (an actor's
-    CPUs or GPUs are on one node)."""
-    if options.actors is not None:
-        return options.actors
-    if options.gpus > 0:
-        kind, each = "GPU", options.gpus
-    else:
-        kind, each = "CPU", options.cpus or 1.0
-    fits = sum(int(node.get(kind, 0.0) // each) for node in _node_resources())
-    return max(1, fits)
+    CPUs per actor: as asked; else 1 for a GPU actor (its work is on the GPU); else 2, the
+    layout ringkas runs on 2 cores locally (translator and summarizer two workers of a
+    thread each; one copy of the models for two cores), or fewer where the nodes have
+    fewer or ``--ray-actors`` must share fewer.
+    """
+    nodes = _node_resources()
+    cpus = options.cpus
+    if cpus is None and options.gpus > 0:
+        cpus = 1.0
+    elif cpus is None:
+        cpus = min(PAIR, max((node.get("CPU", 0.0) for node in nodes), default=1.0))
+        if options.actors is not None:
+            cpus = min(cpus, sum(node.get("CPU", 0.0) for node in nodes) // options.actors)
+        cpus = max(1.0, float(int(cpus)))
+    actors = options.actors
+    if actors is None:
+        kind, each = ("GPU", options.gpus) if options.gpus > 0 else ("CPU", cpus)
+        actors = max(1, sum(int(node.get(kind, 0.0) // each) for node in nodes))
+    if batches is not None:
+        actors = min(actors, batches)
+    return replace(options, cpus=cpus, actors=actors)
 
 
 def _map(
@@ -259,7 +251,7 @@ def _map(
     encoding: str | None,
     records: bool,
 ) -> Dataset:
-    options = sized(options)
+    """The actor pool over ``dataset``; ``options`` as :func:`sized` fills them in."""
     return dataset.map_batches(
         Worker,
         fn_constructor_args=(_actor_settings(settings, options),),
@@ -268,7 +260,7 @@ def _map(
         batch_format="pyarrow",
         # One batch at a time per actor: the next goes to whichever actor is free first (an
         # actor still loading its models takes none), and an actor that dies loses one.
-        compute=ActorPoolStrategy(size=pool_size(options), max_tasks_in_flight_per_actor=1),
+        compute=ActorPoolStrategy(size=options.actors, max_tasks_in_flight_per_actor=1),
         num_cpus=options.cpus,
         num_gpus=options.gpus or None,
     )
@@ -326,7 +318,7 @@ def summarize_dataset(
         )
 
     rows = dataset.map_batches(shape, batch_format="pyarrow")
-    run = RayOptions(actors=actors, cpus=cpus, gpus=gpus, batch_size=batch_size)
+    run = sized(RayOptions(actors=actors, cpus=cpus, gpus=gpus, batch_size=batch_size))
     return _map(rows, config, run, summarize=summarize, encoding=None, records=True)
 
 
@@ -349,9 +341,14 @@ def outcomes(
     # A block per batch: every actor gets work, and a batch lost with an actor is one block.
     batches = max(1, -(-len(rows) // options.batch_size))
     dataset = ray.data.from_items(rows, override_num_blocks=batches)
-    options = sized(options)  # no more actors than batches: each loads the models
-    options = replace(options, actors=min(options.actors or 1, batches))
-    mapped = _map(dataset, settings, options, summarize=summarize, encoding=encoding, records=False)
+    mapped = _map(
+        dataset,
+        settings,
+        sized(options, batches),
+        summarize=summarize,
+        encoding=encoding,
+        records=False,
+    )
     for row in mapped.iter_rows():
         yield int(row["position"]), str(row["actor"]), pickle.loads(row["outcome"])
 
