@@ -165,30 +165,9 @@ def main(argv: list[str] | None = None) -> int:
                 done, out, report = ray_arm(args, cpus, models, work, address)
                 data = check(f"ray ({cpus or 'default'} CPUs)", done, report, args.articles)
                 shape = cpus or (1 if args.gpus_per_actor else DEFAULT_CPUS)
-                actors = data_actors(args, shape)
-                busy = sum(item["seconds"] for item in data["items"])  # actor-seconds
+                arm = arm_result(args, shape, done, data, local.seconds, ray_start)
                 arms.append(
-                    {
-                        "cpus_per_actor": shape,
-                        "ringkas_default": not cpus,
-                        "actors": actors,
-                        "seconds": round(done.seconds, 1),
-                        "ratio": round(done.seconds / local.seconds, 3),
-                        "ratio_with_start": round((done.seconds + ray_start) / local.seconds, 3),
-                        "same_summaries": summaries(out) == mine,
-                        "actor_seconds_per_article": round(busy / args.articles, 2),
-                        "articles_per_actor_hour": round(3600 * args.articles / busy),
-                        "articles_per_hour": round(3600 * args.articles / done.seconds),
-                        "articles_per_node_hour": {
-                            f"{cores} cores": round(3600 * args.articles / busy * cores / shape)
-                            for cores in NODE_CORES
-                        },
-                        "articles_per_gpu_hour": (
-                            round(3600 * args.articles / busy / args.gpus_per_actor)
-                            if args.gpus_per_actor
-                            else None
-                        ),
-                    }
+                    {**arm, "ringkas_default": not cpus, "same_summaries": summaries(out) == mine}
                 )
                 print(f"ray, {shape} CPUs per actor: {done.seconds:.1f} s", file=sys.stderr)
         finally:
@@ -231,6 +210,35 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(f"(load average {result['load_average']}; written to {OUT / 'scale.json'})")
     print("\n".join(lines))
     return 0 if all(arm["same_summaries"] for arm in arms if arm["ringkas_default"]) else 1
+
+
+def arm_result(
+    args: argparse.Namespace,
+    shape: float,
+    done: Finished,
+    data: dict[str, Any],
+    local_seconds: float,
+    ray_start: float,
+) -> dict[str, Any]:
+    """One Ray arm's times, ratios and throughput (actor-seconds from the report)."""
+    busy = sum(item["seconds"] for item in data["items"])  # actor-seconds, load included
+    per_actor_hour = 3600 * args.articles / busy
+    return {
+        "cpus_per_actor": shape,
+        "actors": data_actors(args, shape),
+        "seconds": round(done.seconds, 1),
+        "ratio": round(done.seconds / local_seconds, 3),
+        "ratio_with_start": round((done.seconds + ray_start) / local_seconds, 3),
+        "actor_seconds_per_article": round(busy / args.articles, 2),
+        "articles_per_actor_hour": round(per_actor_hour),
+        "articles_per_hour": round(3600 * args.articles / done.seconds),
+        "articles_per_node_hour": {
+            f"{cores} cores": round(per_actor_hour * cores / shape) for cores in NODE_CORES
+        },
+        "articles_per_gpu_hour": (
+            round(per_actor_hour / args.gpus_per_actor) if args.gpus_per_actor else None
+        ),
+    }
 
 
 def data_actors(args: argparse.Namespace, cpus: float) -> int | str:
