@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,86 @@ def test_converted_models_load_side_by_side(tiny: TinyModels) -> None:
     [result] = pipe(["Rapat berlangsung dua hari di Ambon."])
     assert result.summary is not None
     assert result.stats.seconds["load"] > 0  # charged once, to the first article
+
+
+def _convert(*folders: Path) -> None:
+    from ringkas.models import store
+
+    for folder in folders:
+        store.ensure(parse_model_spec(str(folder)))
+
+
+def test_the_summarizer_loads_while_the_translation_starts(tiny: TinyModels) -> None:
+    """Both converted, no style: load_models returns with the translator loaded and the
+    summarizer still on its way (it is joined when the first summary needs it); the
+    results are those of a pipeline whose models were loaded one after the other."""
+    _convert(tiny.marian, tiny.bart)
+    articles = [SEED.read_text("utf-8"), "Rapat berlangsung dua hari di Ambon."]
+    options = {"translator": str(tiny.marian), "summarizer": str(tiny.bart), "threads": 2}
+    beside = Pipeline(**options)
+    beside.load_models()
+    assert beside.models.summarizer_loading and beside.models.loaded_engine() is not None
+    overlapped = beside(articles)
+    assert not beside.models.summarizer_loading
+    one_by_one = Pipeline(**options)
+    assert one_by_one.translator and one_by_one.summarizer  # loaded in turn, up front
+    assert not one_by_one.models.summarizer_loading
+    expected = one_by_one(articles)
+    assert [r.summary for r in overlapped] == [r.summary for r in expected]
+    assert [r.translation for r in overlapped] == [r.translation for r in expected]
+    assert overlapped[0].stats.seconds["load"] > 0  # the loading, waits included, charged once
+    assert overlapped[1].stats.seconds["load"] == 0
+    # A style may be refused: then both load before any work, as before.
+    styled = Pipeline(**options, style="brief")
+    styled.load_models()
+    assert not styled.models.summarizer_loading
+
+
+def test_a_summarizer_that_fails_to_load_beside_the_translation_stops_the_run(
+    tiny: TinyModels, tmp_path: Path
+) -> None:
+    """The summarizer's load fails while the translator works (a damaged conversion): the
+    run stops with the model's one-line error, exit 3, and writes no summary."""
+    from click.testing import CliRunner
+
+    from ringkas.cli import cli
+    from ringkas.models import store
+
+    bart = tmp_path / "bart"
+    shutil.copytree(tiny.bart, bart)
+    _convert(tiny.marian, bart)
+    stored = store.find(parse_model_spec(str(bart)))
+    assert stored is not None
+    (stored.path / "model.bin").write_bytes(b"not a model")
+    out = tmp_path / "ringkasan"
+    args = ["summarize", str(SEED), "-t", str(tiny.marian), "-s", str(bart), "-O", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 3, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("ringkas: error")]
+    assert len(lines) == 1 and "could not be loaded by CTranslate2" in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_an_unexpected_fault_loading_the_summarizer_is_the_runs_not_the_articles(
+    tiny: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug met while the summarizer loads beside the translation is an internal error of
+    the run (exit 70, one line), not a failure charged to each article."""
+    from click.testing import CliRunner
+
+    from ringkas.cli import cli
+    from ringkas.pipeline.loading import LoadedModels
+
+    _convert(tiny.marian, tiny.bart)
+
+    def broken(self: LoadedModels, model: object) -> None:
+        raise RuntimeError("injected fault making the summarizer")
+
+    monkeypatch.setattr(LoadedModels, "_make_summarizer", broken)
+    args = ["summarize", str(SEED), str(SEED), "-t", str(tiny.marian), "-s", str(tiny.bart)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 70, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("ringkas: ")]
+    assert len(lines) == 1 and "injected fault making the summarizer" in lines[0]
+    assert result.stdout == ""

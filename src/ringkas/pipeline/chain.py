@@ -329,6 +329,8 @@ class Pipeline:
         except RingkasError:
             raise
         except Exception as exc:
+            if self.models.failed is exc:  # the summarizer did not load: the whole run's
+                raise
             if len(prepared) == 1:
                 return [internal_failure(prepared[0].document.source, exc)]
         return [outcome for item in prepared for outcome in self._work([item], summarize)]
