@@ -343,3 +343,63 @@ def test_output_file_gets_normal_permissions(tiny: TinyModels, tmp_path: Path) -
     mask = os.umask(0)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+_LEAVE = """
+import atexit, sys, threading, time
+from pathlib import Path
+from ringkas.cli.boundary import leave
+mark = Path(sys.argv[1])
+atexit.register(lambda: mark.with_suffix(".atexit").write_text("ran"))
+class Model:  # like a loaded model: torn down object by object only in a normal exit
+    def __del__(self) -> None:
+        mark.with_suffix(".teardown").write_text("torn down")
+model = Model()
+if sys.argv[2] == "thread":
+    def late() -> None:
+        time.sleep(0.5)
+        mark.with_suffix(".thread").write_text("finished")
+    threading.Thread(target=late).start()
+sys.stdout.write("buffered, no newline")
+sys.stderr.write("half a line")
+leave(3)
+"""
+
+
+@pytest.mark.parametrize("other", ["none", "thread"])
+def test_the_command_leaves_with_everything_written(tmp_path: Path, other: str) -> None:
+    """The console command's quick exit: buffered output and the exit handlers get out, the
+    code is kept, objects are not torn down one by one; a thread of ours still running is
+    waited for (a normal exit, with the teardown)."""
+    import subprocess
+    import sys
+
+    mark = tmp_path / "mark"
+    done = subprocess.run(
+        [sys.executable, "-c", _LEAVE, str(mark), other],
+        capture_output=True,
+        timeout=60,
+        env={"PYTHONPATH": str(Path(__file__).parents[1] / "src")},
+    )
+    assert done.returncode == 3
+    assert done.stdout == b"buffered, no newline"
+    assert done.stderr == b"half a line"
+    assert mark.with_suffix(".atexit").read_text() == "ran"
+    assert mark.with_suffix(".thread").exists() == (other == "thread")
+    assert mark.with_suffix(".teardown").exists() == (other == "thread")
+
+
+def test_a_real_run_leaves_its_files_whole(tiny: TinyModels, tmp_path: Path) -> None:
+    """Through the real command (the quick exit included): the JSON file, the report and
+    the state are complete and equal the in-process run's."""
+    args = ["summarize", str(SEED), "-t", str(tiny.marian), "-s", str(tiny.bart)]
+    out = tmp_path / "real.json"
+    done = run_ringkas(
+        *args, "--format", "json", "-o", str(out), "--report", str(tmp_path / "r.json")
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    inproc = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert inproc.exit_code == 0
+    assert json.loads(out.read_text("utf-8"))["summary"] == json.loads(inproc.stdout)["summary"]
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert [item["status"] for item in report["items"]] == ["done"]

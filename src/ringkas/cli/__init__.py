@@ -16,6 +16,7 @@ import click
 
 from ringkas._version import __version__
 from ringkas.cli import check, config, doctor, models, prompts, summarize, watch
+from ringkas.cli.boundary import leave
 from ringkas.cli.options import RingkasGroup
 
 
@@ -57,4 +58,4 @@ for _command in (
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="ringkas")
+    leave(cli.main(prog_name="ringkas", standalone_mode=False))
