@@ -27,6 +27,7 @@ import json  # noqa: E402
 import os  # noqa: E402
 import runpy  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from types import ModuleType  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -147,6 +148,25 @@ def time_model_loading() -> None:
     LoadedModels.load_all = load_all  # type: ignore[method-assign]
 
 
+def trace_before_leaving(finish: Callable[[Any], None]) -> None:
+    """Where ringkas ends its process itself once its command is done (``leave``: exit
+    handlers, then no teardown), write the trace there, with the exit code: the code after
+    ``runpy`` would never run."""
+    try:
+        import ringkas.cli as command
+    except ImportError:
+        return
+    original = getattr(command, "leave", None)
+    if original is None:
+        return
+
+    def leave(code: int) -> Any:
+        finish(code)
+        return original(code)
+
+    command.leave = leave  # main() looks it up at its end
+
+
 def write_trace(path: str, finished: float, code: Any) -> None:
     """Write the trace (atomically: a reader never sees half of it)."""
     data = {
@@ -174,6 +194,15 @@ def main() -> int:
         raise SystemExit("ct2trace.py: ctranslate2 was imported before ringkas could be traced")
     sys.meta_path.insert(0, _PatchOnImport())
     time_model_loading()
+    written: list[Any] = []
+
+    def finish(code: Any) -> None:
+        if not written:
+            written.append(code)
+            sys.stdout.flush()
+            write_trace(trace, time.time(), code)
+
+    trace_before_leaving(finish)
     sys.argv = ["ringkas", *sys.argv[2:]]
     code: Any = 0
     try:
@@ -181,8 +210,7 @@ def main() -> int:
     except SystemExit as exc:
         code = exc.code
     finally:
-        sys.stdout.flush()
-        write_trace(trace, time.time(), code)
+        finish(code)
     if code is None:
         return 0
     return code if isinstance(code, int) else 1
