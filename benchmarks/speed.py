@@ -250,10 +250,12 @@ def stages_of(
     """Where a ringkas process's wall time went, in seconds (all its articles together).
 
     From the trace: start-up and imports (the process starting to the pipeline loading its
-    models), loading (both models, tokenizers included; where the trace could not see the
-    pipeline: first CTranslate2 model opening to the last). From ringkas's own per-article
-    ``stats.seconds``: reading and cleaning, translation, summary, checks. What is left is
-    writing the output and the exit (and the reading of a ringkas without "read" seconds).
+    models), loading (until the pipeline can start: both models, tokenizers included, or,
+    where ringkas loads the summarizer beside the translation, the translator; where the
+    trace could not see the pipeline: first CTranslate2 model opening to the last). From
+    ringkas's own per-article ``stats.seconds``: reading and cleaning, translation, summary,
+    checks. What is left is writing the output and the exit (and the reading of a ringkas
+    without "read" seconds).
     """
     models = trace["models"]
     first = min((m["start"] for m in models), default=trace["finished"])

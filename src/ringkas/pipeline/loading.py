@@ -134,34 +134,36 @@ class LoadedModels:
 
     def load_all(self) -> None:
         """Load both models now, so that a missing model or a refused style stops a run
-        before any work, naming every model that is missing."""
+        before any work, naming every model that is missing. Once both are converted and
+        no style is asked for, the summarizer may still be loading when this returns (see
+        :attr:`summarizer_loading`); what stops it is raised by the first summary."""
         start = time.perf_counter()
         stages = ("translator", "summarizer")
-        if self.both_converted() and self.config.style is None:
+        converted = self.both_converted()
+        if converted and self.config.style is None:
             # Nothing to download or convert and no style to refuse: CTranslate2 loads
             # without holding the GIL, so the summarizer loads in a thread of its own while
-            # the translator loads and then translates (one article: ~0.4 s sooner on 2
-            # cores). Its errors come when the first summary needs it, before any result.
+            # the translator loads and then translates (one article on 2 cores: with the
+            # quick exit, cores busy 1.75 -> 1.79, benchmarks/speed.py). Its errors come
+            # with the first summary, before any result.
             pool = ThreadPoolExecutor(1, thread_name_prefix="ringkas-load")
             self._loading = pool.submit(self._load_summarizer)
             pool.shutdown(wait=False)
             outcomes = [self._load_stage("translator")]
             if outcomes[0] is not None:  # name every missing model, as below
                 outcomes.append(self._load_stage("summarizer"))
-            self._pending_load = time.perf_counter() - start
-            self._raise_any(outcomes)
-            return
-        if self.both_converted():
+        elif converted:
             # A style may be refused: both models load side by side before any work.
             with ThreadPoolExecutor(len(stages)) as pool:
                 outcomes = list(pool.map(self._load_stage, stages))
-            self._pending_load = time.perf_counter() - start
         else:  # downloads and conversions report progress: one at a time
             outcomes = []
             for stage in stages:
                 # Ctrl-C while a model converts: that one is finished, no other is started.
                 stopping.check()
                 outcomes.append(self._load_stage(stage))
+        if converted:
+            self._pending_load = time.perf_counter() - start
         self._raise_any(outcomes)
 
     def _raise_any(self, outcomes: list[ModelUnavailableError | None]) -> None:
