@@ -325,6 +325,39 @@ def test_a_uri_whose_filesystem_cannot_be_had_is_one_line_and_exit_2(
     assert done.stdout == ""  # refused before any work
 
 
+def test_a_bad_uri_in_a_files_from_list_fails_that_entry_only(
+    tiny: TinyModels, tmp_path: Path
+) -> None:
+    """A list (often written by a program) with a URI that is no URI, or names no
+    filesystem pyarrow knows: those entries fail, as a missing file would, and the rest is
+    done (exit 1); on the command line the same URI is refused before any work (above)."""
+    good = tmp_path / "baik.txt"
+    good.write_bytes(ARTICLE)
+    listing = tmp_path / "daftar.txt"
+    bad = ["s3://[bucket/a.txt", "foo://bucket/berita/", "s3://bucket/a.txt?colour=blue"]
+    listing.write_text("\n".join([bad[0], str(good), *bad[1:]]) + "\n", "utf-8")
+    out = tmp_path / "out"
+    report = tmp_path / "laporan.json"
+    done = invoke(
+        "translate", "--files-from", str(listing), "-t", str(tiny.marian), "-O", str(out),
+        "--report", str(report),
+    )  # fmt: skip
+    assert done.exit_code == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("ringkas: error:")]
+    assert len(errors) == 3, done.stderr
+    for uri, line, says in zip(
+        bad,
+        errors,
+        ["not a valid URI", "foo:// is not a filesystem that pyarrow knows", "Unexpected query"],
+        strict=True,
+    ):
+        assert line.startswith(f"ringkas: error: {uri}: ") and says in line, line
+    assert "Traceback" not in done.stderr
+    assert [path.name for path in out.rglob("*.txt")] == ["baik.txt"]
+    items = json.loads(report.read_text("utf-8"))["items"]
+    assert sorted(item["status"] for item in items) == ["done", "failed", "failed", "failed"]
+
+
 # -- the same refusals as on a disk ------------------------------------------------------------
 
 

@@ -33,7 +33,7 @@ from ringkas.sources.errors import (
     os_reason,
     standard_input,
 )
-from ringkas.sources.remote import Uri, file_path, is_remote, walk
+from ringkas.sources.remote import Uri, file_path, is_remote, pyarrow_fs, walk
 from ringkas.sources.urls import is_url, url_relative
 
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.html", "*.htm")
@@ -199,7 +199,7 @@ def find_inputs(
                     )
                 )
             else:
-                finder.add(entry)
+                finder.add(entry, listed=True)
     return found
 
 
@@ -212,7 +212,9 @@ class _Finder:
         self._urls: set[str] = set()
         self._stdin = False
 
-    def add(self, given: str) -> None:
+    def add(self, given: str, *, listed: bool = False) -> None:
+        """Take one input as given on the command line, or as an entry of the
+        --files-from list (``listed``)."""
         found = self.found
         if is_url(given):
             if given not in self._urls:
@@ -228,7 +230,7 @@ class _Finder:
             found.errors.append(SourceError("''", "an empty path"))
             return
         if is_remote(given):
-            self._add_remote(Uri(given))
+            self._add_remote(Uri(given), listed)
             return
         if given[:7].lower() == "file://":  # a local path, named and shown as one
             given = file_path(given)
@@ -313,12 +315,21 @@ class _Finder:
                 item = InputItem(_shown(given, below), root / below, root, below)
                 self._add_file(item, info)
 
-    def _add_remote(self, uri: Uri) -> None:
+    def _add_remote(self, uri: Uri, listed: bool = False) -> None:
         found = self.found
+        pyarrow_fs(uri.text)  # no pyarrow: the run's usage error (exit 2), naming the extra
         try:
             folder, names = walk(uri, lambda relative: found.matches(Path(relative)))
         except SourceError as exc:
             found.errors.append(exc)
+            return
+        except UsageError as exc:  # not a URI, or not a filesystem pyarrow can open
+            if not listed:
+                raise  # typed on the command line: fixed before any work (exit 2)
+            # One line of a list (often written by a program): that entry fails, as a
+            # missing file would, and the rest goes on.
+            why = exc.message.removeprefix(f"{uri.text}: ")
+            found.errors.append(SourceError(uri.text, why, exc.hint))
             return
         if folder:
             found.remote_folders.setdefault(uri.key, Walked(uri.text, Path()))
