@@ -329,7 +329,7 @@ class Pipeline:
         except RingkasError:
             raise
         except Exception as exc:
-            if self.models.failed is exc:  # the summarizer did not load: the whole run's
+            if self.models.failed is exc:  # the summarizer could not load: the run stops
                 raise
             if len(prepared) == 1:
                 return [internal_failure(prepared[0].document.source, exc)]
