@@ -195,10 +195,16 @@ def test_models_import_path_list_rm(
     monkeypatch.setenv("RINGKAS_CACHE_DIR", str(tmp_path / "cache"))
     imported = invoke("models", "import", str(tiny.t5))
     assert imported.exit_code == 0, imported.stderr
-    name, folder, _size = imported.stdout.strip().split("\t")
+    name, folder, size = imported.stdout.strip().split("\t")
     assert name == str(tiny.t5.resolve())
     assert Path(folder).is_dir()
     assert "converting" in imported.stderr
+    # Sizes in decimal units, as the download line and `ringkas doctor` write them.
+    stored = sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file())
+    number, unit = size.split()
+    assert int(number) == round(stored / {"KB": 1e3, "MB": 1e6}[unit])  # 349 KB, not 341
+    table = invoke("models", "list").stdout
+    assert f"cached, {size}" in table and "not downloaded (~300 MB)" in table
 
     listed = [json.loads(line) for line in invoke("models", "list", "--json").stdout.splitlines()]
     assert [row["name"] for row in listed[:2]] == [

@@ -13,12 +13,10 @@ from ringkas.errors import InputError, ModelUnavailableError
 
 
 def _size(num_bytes: int) -> str:
-    size = float(num_bytes)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit in ("B", "KB") else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"
+    """As the download line, `ringkas doctor` and the list's "~300 MB" write sizes."""
+    from ringkas.models.download import size_text  # (not on `ringkas --help`'s path)
+
+    return size_text(num_bytes)
 
 
 @click.group(cls=RingkasGroup)
