@@ -82,20 +82,16 @@ class LoadedModels:
     def summarizer(self) -> Summarizer | StyledSummarizer:
         """The summarizer, loaded on first use: a seq2seq model's own summary, or a style
         written by an instruction model."""
-        if self._summarizer is None and self._loading is not None:
-            start = time.perf_counter()  # the wait is part of the loading
+        if self._summarizer is None:
+            start = time.perf_counter()  # waiting for a load under way counts as loading
             loading, self._loading = self._loading, None
             try:
-                self._summarizer = loading.result()
+                self._summarizer = loading.result() if loading else self._load_summarizer()
             except BaseException as exc:
                 self.failed = exc
                 raise
             finally:
                 self._pending_load += time.perf_counter() - start
-        if self._summarizer is None:
-            start = time.perf_counter()
-            self._summarizer = self._load_summarizer()
-            self._pending_load += time.perf_counter() - start
         return self._summarizer
 
     def _load_summarizer(self) -> Summarizer | StyledSummarizer:
@@ -164,9 +160,6 @@ class LoadedModels:
                 outcomes.append(self._load_stage(stage))
         if converted:
             self._pending_load = time.perf_counter() - start
-        self._raise_any(outcomes)
-
-    def _raise_any(self, outcomes: list[ModelUnavailableError | None]) -> None:
         errors = [outcome for outcome in outcomes if outcome is not None]
         if len(errors) == 1:
             raise errors[0]
@@ -191,7 +184,7 @@ class LoadedModels:
     def both_converted(self) -> bool:
         if self.config.engine != "ctranslate2" or self._translator or self._summarizer:
             return False
-        if self._loading:  # already under way
+        if self._loading:  # the summarizer's load is under way
             return False
         from ringkas.models import store
 
