@@ -8,14 +8,8 @@ from typing import Any
 
 import click
 
-from ringkas.cli.options import resolve_settings
+from ringkas.cli.options import decimal_size, resolve_settings
 from ringkas.errors import ExitCode
-
-
-def _size(num_bytes: int | None) -> str:
-    from ringkas.models.download import size_text
-
-    return size_text(num_bytes or 0)
 
 
 def _model_line(model: dict[str, Any]) -> str:
@@ -62,9 +56,9 @@ def _render(report: dict[str, Any]) -> list[tuple[str, str]]:
     for cache in report["caches"]:
         if "bytes" not in cache:
             continue
-        state = _size(cache["bytes"]) if cache["exists"] else "empty"
+        state = decimal_size(cache["bytes"]) if cache["exists"] else "empty"
         lines.append(
-            (cache["name"], f"{cache['path']}: {state}, {_size(cache['free_bytes'])} free")
+            (cache["name"], f"{cache['path']}: {state}, {decimal_size(cache['free_bytes'])} free")
         )
     config = report["config"]
     found = "" if config["found"] else " (not found: defaults and RINGKAS_* variables apply)"

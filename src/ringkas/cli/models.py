@@ -8,15 +8,8 @@ from typing import Any
 
 import click
 
-from ringkas.cli.options import ModelNotes, RingkasGroup
+from ringkas.cli.options import ModelNotes, RingkasGroup, decimal_size
 from ringkas.errors import InputError, ModelUnavailableError
-
-
-def _size(num_bytes: int) -> str:
-    """As the download line, `ringkas doctor` and the list's "~300 MB" write sizes."""
-    from ringkas.models.download import size_text  # (not on `ringkas --help`'s path)
-
-    return size_text(num_bytes)
 
 
 @click.group(cls=RingkasGroup)
@@ -32,7 +25,7 @@ def _pull(name: str, *, update: bool) -> None:
     spec = parse_model_spec(name)
     allow_pickle = not resolve({}).values["safetensors_only"]
     stored = store.ensure(spec, update=update, allow_pickle=allow_pickle, report=ModelNotes())
-    click.echo(f"{stored.name}\t{stored.path}\t{_size(stored.size_bytes)}")
+    click.echo(f"{stored.name}\t{stored.path}\t{decimal_size(stored.size_bytes)}")
 
 
 @models.command()
@@ -123,7 +116,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
 
     def status(row: dict[str, Any]) -> str:
         if row["cached"]:
-            return f"cached, {_size(row['size_bytes'])}"
+            return f"cached, {decimal_size(row['size_bytes'])}"
         return f"not downloaded (~{row['download_mb']} MB)"
 
     table = [(r["name"], r["revision"] or "", r["role"], r["license"], status(r)) for r in rows]
