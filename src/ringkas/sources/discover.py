@@ -328,8 +328,7 @@ class _Finder:
                 raise  # typed on the command line: fixed before any work (exit 2)
             # One line of a list (often written by a program): that entry fails, as a
             # missing file would, and the rest goes on.
-            why = exc.message.removeprefix(f"{uri.text}: ")
-            found.errors.append(SourceError(uri.text, why, exc.hint))
+            found.errors.append(InputError(exc.message, exc.hint, source=uri.text))
             return
         if folder:
             found.remote_folders.setdefault(uri.key, Walked(uri.text, Path()))
