@@ -162,6 +162,7 @@ def test_forced_output_lengths(tiny: TinyModels) -> None:
 
 
 def test_ctranslate2_path_imports_no_torch_or_transformers(tiny: TinyModels) -> None:
+    # Nor the summary styles' templates, which a summary without --style does not use.
     for folder in (tiny.marian, tiny.t5):  # converted beforehand, as `models pull` would
         store.ensure(parse_model_spec(str(folder)))
     code = (
@@ -172,7 +173,7 @@ def test_ctranslate2_path_imports_no_torch_or_transformers(tiny: TinyModels) -> 
         f"        '-s', {str(tiny.t5)!r}, '-f', 'json']\n"
         "result = CliRunner().invoke(cli, args)\n"
         "assert result.exit_code == 0, result.output\n"
-        "print([m for m in ('torch', 'transformers') if m in sys.modules])\n"
+        "print([m for m in ('torch', 'transformers', 'ringkas.prompts') if m in sys.modules])\n"
     )
     import os
 
