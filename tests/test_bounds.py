@@ -126,3 +126,28 @@ def test_huge_files_from_list_is_refused(tmp_path: Path) -> None:
     process = ringkas("translate", "--files-from", str(listing), "-0", cwd=tmp_path)
     assert process.returncode == ExitCode.USAGE
     one_error(process, "--files-from", str(listing))
+
+
+@pytest.mark.parametrize(
+    ("count", "decimal", "text"),
+    [
+        # Limits, in the units --max-size is given in (KB = 1024 bytes).
+        (1023, False, "1023 bytes"),
+        (1024, False, "1 KB"),
+        (2 * 1024 * 1024, False, "2 MB"),
+        (64 * 1024 * 1024, False, "64 MB"),
+        (3 * 1024**3 // 2, False, "1.5 GB"),
+        # Downloads, models, caches and free space, as the Hub and disk tools write them.
+        (999, True, "999 bytes"),
+        (1000, True, "1 KB"),
+        (349_000, True, "349 KB"),
+        (291_500_000, True, "292 MB"),
+        (1_200_000_000, True, "1.2 GB"),
+    ],
+)
+def test_sizes_in_each_units(count: int, decimal: bool, text: str) -> None:
+    from ringkas.limits import size_text
+
+    assert size_text(count, decimal=decimal) == text
+    # The limits' messages can show a tenth of a megabyte ("3.1 MB over 2.0 MB").
+    assert size_text(3_250_585, mb_decimals=1) == "3.1 MB"

@@ -37,14 +37,21 @@ def max_threads() -> int:
     return THREADS_PER_CPU * usable_cpus()
 
 
-def size_text(count: int, *, mb_decimals: int = 0) -> str:
-    """A byte count as people write it: "512 bytes", "300 KB", "64 MB" (with
-    ``mb_decimals=1``, "3.1 MB")."""
-    if count < 1024:
-        return f"{count} bytes"
-    if count < 1024 * 1024:
-        return f"{count / 1024:.0f} KB"
-    return f"{count / (1024 * 1024):.{mb_decimals}f} MB"
+def size_text(count: float, *, decimal: bool = False, mb_decimals: int = 0) -> str:
+    """A byte count as people write it: "512 bytes", "300 KB", "64 MB", "1.2 GB" (with
+    ``mb_decimals=1``, "3.1 MB").
+
+    In the units of ``--max-size`` (KB = 1024 bytes), which the limits on what ringkas
+    reads and writes are given in; with ``decimal``, in the units model hubs and disk tools
+    write (KB = 1000 bytes): downloads, model and cache sizes, free space."""
+    base = 1000 if decimal else 1024
+    if count < base:
+        return f"{count:.0f} bytes"
+    if count < base**2:
+        return f"{count / base:.0f} KB"
+    if count < base**3:
+        return f"{count / base**2:.{mb_decimals}f} MB"
+    return f"{count / base**3:.1f} GB"
 
 
 class TooLarge(ValueError):

@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
-from ringkas.cli.options import decimal_size, resolve_settings
+from ringkas.cli.options import resolve_settings
 from ringkas.errors import ExitCode
+from ringkas.limits import size_text
 
 
 def _model_line(model: dict[str, Any]) -> str:
@@ -56,10 +57,9 @@ def _render(report: dict[str, Any]) -> list[tuple[str, str]]:
     for cache in report["caches"]:
         if "bytes" not in cache:
             continue
-        state = decimal_size(cache["bytes"]) if cache["exists"] else "empty"
-        lines.append(
-            (cache["name"], f"{cache['path']}: {state}, {decimal_size(cache['free_bytes'])} free")
-        )
+        state = size_text(cache["bytes"] or 0, decimal=True) if cache["exists"] else "empty"
+        free = size_text(cache["free_bytes"] or 0, decimal=True)
+        lines.append((cache["name"], f"{cache['path']}: {state}, {free} free"))
     config = report["config"]
     found = "" if config["found"] else " (not found: defaults and RINGKAS_* variables apply)"
     lines.append(("config", f"{config['file']}{found}"))

@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
-from ringkas.cli.options import ModelNotes, RingkasGroup, decimal_size
+from ringkas.cli.options import ModelNotes, RingkasGroup
 from ringkas.errors import InputError, ModelUnavailableError
+from ringkas.limits import size_text
 
 
 @click.group(cls=RingkasGroup)
@@ -25,7 +26,7 @@ def _pull(name: str, *, update: bool) -> None:
     spec = parse_model_spec(name)
     allow_pickle = not resolve({}).values["safetensors_only"]
     stored = store.ensure(spec, update=update, allow_pickle=allow_pickle, report=ModelNotes())
-    click.echo(f"{stored.name}\t{stored.path}\t{decimal_size(stored.size_bytes)}")
+    click.echo(f"{stored.name}\t{stored.path}\t{size_text(stored.size_bytes or 0, decimal=True)}")
 
 
 @models.command()
@@ -116,7 +117,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
 
     def status(row: dict[str, Any]) -> str:
         if row["cached"]:
-            return f"cached, {decimal_size(row['size_bytes'])}"
+            return f"cached, {size_text(row['size_bytes'] or 0, decimal=True)}"
         return f"not downloaded (~{row['download_mb']} MB)"
 
     table = [(r["name"], r["revision"] or "", r["role"], r["license"], status(r)) for r in rows]

@@ -48,14 +48,6 @@ _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?\s*$")
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 
-def decimal_size(num_bytes: int | None) -> str:
-    """A size as the download line writes it, in decimal units ("291 MB"): models, caches,
-    free space."""
-    from ringkas.models.download import size_text  # (not on `ringkas --help`'s path)
-
-    return size_text(num_bytes or 0)
-
-
 def _forced_lengths(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> tuple[float, int] | None:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ringkas.errors import ModelUnavailableError
+from ringkas.limits import size_text
 from ringkas.models.revisions import RemoteFile
 
 RECORD = "ringkas-download.json"
@@ -81,16 +82,6 @@ def repo_folder(name: str) -> Path:
     return downloads_root() / slug(name.replace("/", "--"))
 
 
-def size_text(num_bytes: float) -> str:
-    """1.2 GB, 291 MB, 26 KB, 42 B."""
-    size = float(num_bytes)
-    for unit in ("B", "KB", "MB", "GB"):
-        if abs(size) < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit in ("B", "KB", "MB") else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} GB"
-
-
 # -- disk space -------------------------------------------------------------------------------
 
 
@@ -111,8 +102,8 @@ def check_free_space(needed: int, where: Path, what: str) -> None:
     free = free_bytes(where)
     if needed + DISK_MARGIN > free:
         raise ModelUnavailableError(
-            f"not enough disk space to {what}: {size_text(needed + DISK_MARGIN)} needed in "
-            f"{where}, {size_text(free)} free",
+            f"not enough disk space to {what}: {size_text(needed + DISK_MARGIN, decimal=True)} "
+            f"needed in {where}, {size_text(free, decimal=True)} free",
             hint="free some space, or set RINGKAS_CACHE_DIR to a folder on a bigger disk",
         )
 
@@ -336,7 +327,8 @@ def fetch_file(
             if stalled >= _STALLED_ATTEMPTS:
                 raise ModelUnavailableError(
                     f"the download of {name}/{remote.path} stopped at "
-                    f"{size_text(have)} of {size_text(remote.size)} ({error})",
+                    f"{size_text(have, decimal=True)} of "
+                    f"{size_text(remote.size, decimal=True)} ({error})",
                     hint="run the same command again: it goes on where it stopped",
                 ) from error
             time.sleep(_RETRY_WAIT * 2 ** max(stalled - 1, 0))
@@ -542,7 +534,7 @@ def fetch(
             _tell(
                 report,
                 f"downloading {name} at {choice.revision} (commit {choice.commit[:7]}, "
-                f"{size_text(total)}) from {hub_endpoint()}",
+                f"{size_text(total, decimal=True)}) from {hub_endpoint()}",
             )
             with hub_errors(name, revision, hint):
                 for remote in files:

@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ringkas.errors import UsageError
+from ringkas.limits import size_text
 from ringkas.outputs.files import os_reason
 from ringkas.outputs.remote import RemoteFile, RemoteFolder, check_remote_file, check_state
-from ringkas.outputs.state import STATE_FILE, STATE_LIMIT, size_text
+from ringkas.outputs.state import STATE_FILE, STATE_LIMIT
 from ringkas.sources.discover import readable
 from ringkas.sources.remote import Uri
 

@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ringkas.errors import UsageError
+from ringkas.limits import size_text
 from ringkas.outputs.files import temp_name
 from ringkas.outputs.state import (
     RESULT_LIMIT,
@@ -31,7 +32,6 @@ from ringkas.outputs.state import (
     entry_line,
     make_entry,
     read_entries,
-    size_text,
 )
 from ringkas.sources.remote import Uri, missing, os_errors, pyarrow_fs, reason
 

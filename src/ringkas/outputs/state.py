@@ -16,6 +16,7 @@ import stat
 from typing import Any
 
 from ringkas.errors import RingkasError, UsageError
+from ringkas.limits import size_text
 from ringkas.outputs.files import CLOEXEC, NOFOLLOW, Folder, read_all
 
 STATE_FILE = ".ringkas-state.jsonl"
@@ -23,14 +24,6 @@ STATE_FILE = ".ringkas-state.jsonl"
 STATE_LIMIT = 64 * 1024 * 1024
 RESULT_LIMIT = 256 * 1024 * 1024  # a result larger than this is not ours: redo it
 _FIELDS = ("output", "input_sha256", "settings", "output_sha256")
-
-
-def size_text(count: int) -> str:
-    if count < 1024 * 1024:
-        return f"{count / 1024:.0f} KB"
-    if count < 1024**3:
-        return f"{count / 1024**2:.0f} MB"
-    return f"{count / 1024**3:.1f} GB"
 
 
 def fingerprint(settings: dict[str, Any]) -> str:
