@@ -315,7 +315,7 @@ class _Finder:
                 item = InputItem(_shown(given, below), root / below, root, below)
                 self._add_file(item, info)
 
-    def _add_remote(self, uri: Uri, listed: bool = False) -> None:
+    def _add_remote(self, uri: Uri, listed: bool) -> None:
         found = self.found
         pyarrow_fs(uri.text)  # no pyarrow: the run's usage error (exit 2), naming the extra
         try:
