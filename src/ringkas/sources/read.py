@@ -126,10 +126,18 @@ def document_from_bytes(
 def _read_file(path: Path, source: str, max_bytes: int, *, pipes: bool) -> bytes:
     """The bytes of a file; ``pipes`` also reads named pipes and devices (``<(cmd)``,
     /dev/stdin), which only a file named on the command line may be."""
-    # O_NONBLOCK: opening a named pipe must not wait for a writer before it is looked at.
+    # One open, never two: a writer waiting on a named pipe is let through by the first
+    # open, and a second would wait for a writer that has come and gone (the read hung, or
+    # found the article empty and the writer's pipe broken). What may be read as a pipe is
+    # opened blocking, as asked; anything else with O_NONBLOCK, so that a pipe put in a
+    # file's place after this look is refused, not waited for.
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
     try:
-        descriptor = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+        waits = pipes and not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        waits = False  # the open says why
+    try:
+        descriptor = os.open(path, flags if waits else flags | getattr(os, "O_NONBLOCK", 0))
     except IsADirectoryError as exc:
         raise SourceError(source, "is a folder, not a file") from exc
     except OSError as exc:
@@ -138,14 +146,12 @@ def _read_file(path: Path, source: str, max_bytes: int, *, pipes: bool) -> bytes
         info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
             raise SourceError(source, "is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            if not pipes:
-                kind = file_kind(info.st_mode)
-                raise SourceError(source, f"is not a regular file ({kind}); name it to read it")
-            os.close(descriptor)
-            descriptor = -1
-            descriptor = os.open(path, flags)  # now waiting for a writer is what was asked
-        elif info.st_size > max_bytes:
+        if not stat.S_ISREG(info.st_mode) and not waits:
+            kind = file_kind(info.st_mode)
+            if pipes:  # a file when looked at, something else when opened
+                raise SourceError(source, f"changed into {kind} while it was opened")
+            raise SourceError(source, f"is not a regular file ({kind}); name it to read it")
+        if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
             raise too_big(source, max_bytes, info.st_size)
         chunks = []
         left = max_bytes + 1  # one byte more than allowed tells that there is more
@@ -158,8 +164,7 @@ def _read_file(path: Path, source: str, max_bytes: int, *, pipes: bool) -> bytes
     except OSError as exc:
         raise SourceError(source, os_reason(exc)) from exc
     finally:
-        if descriptor >= 0:
-            os.close(descriptor)
+        os.close(descriptor)
     data = b"".join(chunks)
     if len(data) > max_bytes:
         raise too_big(source, max_bytes)
