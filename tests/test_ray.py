@@ -466,14 +466,16 @@ def test_actors_killed_mid_run_are_replaced_and_every_input_is_accounted_for(
         ray_options=RayOptions(actors=2, batch_size=1),  # 20 batches: most are left
     )
     reports: list[Any] = []
-    runner = threading.Thread(target=lambda: reports.append(job.run((str(articles),))))
+    # A daemon: should an assertion below fail mid-job, the test session still ends.
+    runner = threading.Thread(target=lambda: reports.append(job.run((str(articles),))), daemon=True)
     runner.start()
     deadline = time.monotonic() + 300
-    while not list(out.rglob("*.txt")):
-        assert runner.is_alive() and time.monotonic() < deadline
+    victims: list[Any] = []
+    while not victims:  # the first output is written, and the pool's actors are found
+        assert runner.is_alive() and time.monotonic() < deadline, (reports, notices)
         time.sleep(0.05)
-    victims = _pool_actors()
-    assert victims, "no actor of the pool found"
+        if list(out.rglob("*.txt")):
+            victims = _pool_actors()
     # Every actor, for good (no restart): the batches they held and those not yet given out
     # are lost with the pool (a single idle actor's death may go unnoticed, as it should).
     for victim in victims:
@@ -483,13 +485,14 @@ def test_actors_killed_mid_run_are_replaced_and_every_input_is_accounted_for(
     assert not runner.is_alive()
 
     (report,) = reports
-    assert report.counts() == {"done": ARTICLES, "skipped": 0, "failed": 0, "not_started": 0}
+    seen = (report.counts(), written, len(victims), notices)  # what a failure shows
+    assert report.counts() == {"done": ARTICLES, "skipped": 0, "failed": 0, "not_started": 0}, seen
     assert report.exit_code == 0
     items, _ = discover((str(articles),))
     assert [record.source for record in report.records] == [item.source for item in items]
-    assert written < ARTICLES
+    assert written < ARTICLES, seen
     assert len(list(out.rglob("*.txt"))) == ARTICLES
-    assert any("new actors" in notice for notice in notices), notices
+    assert any("new actors" in notice for notice in notices), seen
     assert len(state_entries(out)) == ARTICLES
 
 
