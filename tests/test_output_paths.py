@@ -125,6 +125,83 @@ def test_outputs_that_are_each_other_or_the_path_list_are_refused(
     assert snapshot(tmp_path) == before
 
 
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Redaksi</title>
+<item><title>Kumkm</title><link>http://127.0.0.1:9/kumkm</link>
+<pubDate>Mon, 30 Nov 2026 08:00:00 +0700</pubDate></item></channel></rss>"""
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (["-o", "cfg/config.toml"], "the config file"),  # the default one, not named
+        (["--config", "mine.toml", "-o", "mine.toml"], "the config file"),
+        (["--config", "mine.toml", "--report", "mine.toml"], "the config file"),
+        (["--config", "mine.toml", "-o", "link.toml"], "the config file"),  # through a link
+        (["--prompt", "brief.toml", "-o", "brief.toml"], "the prompt template"),
+        (["--style", "mine", "--report", "cfg/prompts/mine.toml"], "the prompt template"),
+        (["--config", "out/a.txt", "-O", "out"], "the config file"),  # a result on it
+        (["--feed", "feed.xml", "-o", "feed.xml"], "the --feed file"),
+    ],
+    ids=[
+        "default-config",
+        "config",
+        "report-config",
+        "link-to-config",
+        "prompt",
+        "user-style",
+        "result-on-config",
+        "feed-file",
+    ],
+)
+def test_no_output_replaces_a_file_the_job_reads(
+    tiny: TinyModels,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    what: str,
+) -> None:
+    """The config file, a prompt template and a feed file are read before any output is
+    written: an output on one of them (a slip of the shell's completion) would replace the
+    user's settings with a summary. Refused before any work, one line, nothing changed."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RINGKAS_CONFIG_DIR", str(tmp_path / "cfg"))
+    articles(tmp_path / "in", "a.txt")
+    settings = 'length = "short"\n'
+    for name in ("cfg/config.toml", "mine.toml", "out/a.txt"):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        Path(name).write_text(settings, encoding="utf-8")
+    os.symlink("mine.toml", "link.toml")
+    template = (Path(__file__).parents[1] / "prompts" / "brief.toml").read_text("utf-8")
+    Path("brief.toml").write_text(template, encoding="utf-8")
+    Path("cfg/prompts").mkdir()
+    Path("cfg/prompts/mine.toml").write_text(template, encoding="utf-8")
+    Path("feed.xml").write_text(RSS, encoding="utf-8")
+    before = snapshot(tmp_path)
+    paths = [] if "--feed" in args else ["in/a.txt"]
+    result = invoke("summarize", *paths, *models(tiny), *args)
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    assert what in error_line(result)
+    assert snapshot(tmp_path) == before
+
+
+def test_an_output_beside_the_settings_files_is_written(
+    tiny: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check is on the files themselves: an output next to them, in their folder, with
+    a name like theirs, is written as usual."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RINGKAS_CONFIG_DIR", str(tmp_path / "cfg"))
+    articles(tmp_path / "in", "a.txt")
+    Path("cfg").mkdir()
+    Path("cfg/config.toml").write_text('length = "short"\n', encoding="utf-8")
+    result = invoke(
+        "summarize", "in/a.txt", *models(tiny), "-o", "cfg/config.json", "--report", "r.json"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(Path("cfg/config.json").read_text("utf-8"))["source"] == "in/a.txt"
+    assert Path("cfg/config.toml").read_text("utf-8") == 'length = "short"\n'
+
+
 def test_output_folder_inside_a_folder_from_files_from_is_refused(
     tiny: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

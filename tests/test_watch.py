@@ -187,3 +187,11 @@ def test_watch_usage_errors(tiny: TinyModels, tmp_path: Path) -> None:
     inside = tmp_path / "ringkasan"
     result = runner.invoke(cli, ["watch", str(tmp_path), *models, "-O", str(inside)])
     assert result.exit_code == ExitCode.USAGE and "inside the input folder" in result.stderr
+    # A report on the config file would replace the user's settings: refused, file kept.
+    config = tmp_path.parent / f"{tmp_path.name}-config.toml"
+    config.write_text('length = "short"\n', encoding="utf-8")
+    out = tmp_path.parent / f"{tmp_path.name}-out"
+    args = ["--config", str(config), "--report", str(config), "-O", str(out)]
+    result = runner.invoke(cli, ["watch", str(tmp_path), *models, *args])
+    assert result.exit_code == ExitCode.USAGE and "the config file" in result.stderr
+    assert config.read_text(encoding="utf-8") == 'length = "short"\n' and not out.exists()

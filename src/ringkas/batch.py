@@ -61,6 +61,7 @@ from ringkas.sources import (
 )
 from ringkas.sources.feeds import read_feeds
 from ringkas.sources.remote import Uri
+from ringkas.sources.urls import is_url
 
 Say = Callable[[str], None]
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -106,6 +107,8 @@ class JobOptions:
     limit: int | None = None  # items per feed, newest first
     since: datetime | None = None  # no feed item published before this
     fetch: FetchOptions | None = None  # how links are fetched (max_bytes comes from above)
+    # Files read besides the articles (the config file, a prompt template): never replaced.
+    kept: tuple[tuple[Path, str], ...] = ()
 
     def fetch_options(self) -> FetchOptions:
         return replace(self.fetch or FetchOptions(), max_bytes=self.max_bytes)
@@ -388,12 +391,21 @@ class Job:
                 fetcher.cancel()  # downloads still going (after a stop or a failure) end now
                 fetcher.close()
 
+    def _kept(self) -> list[tuple[Path, str]]:
+        """The files this job reads besides the articles, each with what it is: no output
+        may replace them (see :func:`plan_outputs`)."""
+        options = self.options
+        kept = list(options.kept)
+        if options.files_from not in (None, STDIN):
+            kept.append((Path(str(options.files_from)), "the --files-from list"))
+        kept += [(Path(feed), "the --feed file") for feed in options.feeds if not is_url(feed)]
+        return kept
+
     def _run(
         self, paths: tuple[str, ...], inputs: Inputs, fetcher: Fetcher | None, started: float
     ) -> JobReport:
         options = self.options
         items = inputs.items
-        lists = [Path(options.files_from)] if options.files_from not in (None, STDIN) else []
         # Refused here, before any work, if any output could land on an input or elsewhere.
         plan = plan_outputs(
             items,
@@ -402,7 +414,7 @@ class Job:
             output=options.output,
             report=options.report,
             output_dir=options.output_dir,
-            lists=lists,
+            kept=self._kept(),
         )
         self._report_target = plan.report
         for target in (plan.file, plan.report):

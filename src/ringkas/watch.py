@@ -57,6 +57,7 @@ class WatchJob(Job):
             fmt=options.fmt,
             report=options.report,
             output_dir=output_dir,
+            kept=self._kept(),
         )
         self._report_target = plan.report
         if isinstance(plan.report, FileTarget) and plan.report.kind == "file":
@@ -145,7 +146,12 @@ class WatchJob(Job):
         assert isinstance(options.output_dir, Path) and self._folder_path is not None
         try:
             (planned,) = plan_folder(
-                [item], options.output_dir, self._folder_path, options.fmt, self._watched
+                [item],
+                options.output_dir,
+                self._folder_path,
+                options.fmt,
+                self._watched,
+                self._kept(),
             ).values()
         except UsageError as exc:
             return SourceError(item.source, exc.message)

@@ -7,7 +7,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,11 @@ from ringkas.cli.boundary import RingkasGroup, echo_error, echo_note, echo_warni
 from ringkas.config import FORMATS as FORMAT_CHOICES
 from ringkas.limits import MAX_BEAM, MAX_INPUT_BYTES, check_beam, check_threads, size_text
 from ringkas.settings import COMPUTE_TYPES, DEFAULT_BEAM, DEVICES, ENGINES, LENGTHS, Settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ringkas.config import Resolved
 
 __all__ = [
     "ModelNotes",
@@ -438,6 +443,7 @@ def resolve_settings(options: dict[str, Any]) -> Settings:
     options["fetch"] = FetchOptions(
         user_agent=values["user_agent"], timeout=values["timeout"], retries=values["retries"]
     )
+    options["kept"] = _settings_files(resolved)
     return Settings(
         translator=values["translator"],
         summarizer=values["summarizer"],
@@ -452,6 +458,22 @@ def resolve_settings(options: dict[str, Any]) -> Settings:
         safetensors_only=values["safetensors_only"],
         forced_lengths=options.pop("forced_lengths", None),
     )
+
+
+def _settings_files(resolved: Resolved) -> tuple[tuple[Path, str], ...]:
+    """The files the settings came from (the config file, the prompt template), which no
+    output of the job may replace."""
+    files: list[tuple[Path, str]] = []
+    if resolved.config_found:
+        files.append((resolved.config_file, "the config file"))
+    style = resolved.values["style"]
+    if style:  # only then: a plain summary never imports the templates (start-up time)
+        from ringkas.prompts.templates import template_file
+
+        found = template_file(style)
+        if found is not None:
+            files.append((found, "the prompt template"))
+    return tuple(files)
 
 
 def resolve_format(fmt: str, options: dict[str, Any]) -> str:

@@ -61,6 +61,7 @@ def _job_options(options: dict[str, Any], *, summarize: bool) -> JobOptions:
         limit=options.pop("limit", None),
         since=options.pop("since", None),
         fetch=options.pop("fetch", None),
+        kept=options.pop("kept", ()),
     )
 
 

@@ -111,6 +111,7 @@ def watch(folder: str, **options: Any) -> None:
         quiet=quiet,
         progress=not quiet and sys.stderr.isatty(),
         explain=options.pop("explain"),
+        kept=options.pop("kept"),
     )
     if quiet:
         os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"

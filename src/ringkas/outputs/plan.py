@@ -6,7 +6,8 @@ one line) anything that could end with a result on top of an input or somewhere 
 did not mean: an output that is an input (however it was found) or that the same command
 would read as one on a rerun; an output folder inside an input folder (also through a link,
 or a folder from ``--files-from``); a result that would replace another input; outputs that
-are each other or the ``--files-from`` list; a path under a regular file, a folder where a
+are each other, the ``--files-from`` list or another file the job reads (the config
+file, a prompt template, a feed file); a path under a regular file, a folder where a
 file must go, a read-only filesystem; a symbolic link or a file in the way inside the output
 folder, and a resume state that is not a regular file or far too big. Nothing is created
 here; the writers (:mod:`ringkas.outputs.files`) check again as they write.
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
     from ringkas.sources import InputItem, Inputs
 
 SUFFIXES = {"text": ".txt", "markdown": ".md", "json": ".json"}
+
+# A file the job reads besides the articles, and what it is ("the config file"): the
+# --files-from list, the config file, a prompt template, a feed file. No output replaces it.
+Kept = tuple[Path, str]
 
 
 @dataclass(frozen=True)
@@ -205,7 +210,7 @@ def _same(a: FileTarget | RemoteFile, b: FileTarget | RemoteFile) -> bool:
 
 
 def _not_an_input(
-    target: FileTarget | RemoteFile, what: str, inputs: Inputs, lists: list[Path]
+    target: FileTarget | RemoteFile, what: str, inputs: Inputs, kept: Sequence[Kept]
 ) -> None:
     if isinstance(target, RemoteFile):
         _remote_not_an_input(target.key, f"{what} {target.shown}", inputs)
@@ -223,11 +228,20 @@ def _not_an_input(
             "the next run",
             hint="choose a place outside the input folders, or another file name",
         )
-    for listed in lists:
-        if target.path == Path(os.path.realpath(listed)) or (
-            found is not None and found == _identity_of(listed)
+    name = _kept_name(target.path, found, kept)
+    if name is not None:
+        raise UsageError(f"{what} {target.shown} is {name}", hint="choose another file name")
+
+
+def _kept_name(path: Path, found: tuple[int, int] | None, kept: Sequence[Kept]) -> str | None:
+    """What ``path`` (links resolved; ``found``, its identity if it exists) is among the
+    files the job reads besides the articles, or None."""
+    for file, name in kept:
+        if path == Path(os.path.realpath(file)) or (
+            found is not None and found == _identity_of(file)
         ):
-            raise UsageError(f"{what} {target.shown} is the --files-from list")
+            return name
+    return None
 
 
 def _folder_not_in_inputs(folder: Path, real: Path, inputs: Inputs) -> None:
@@ -361,7 +375,12 @@ def plan_remote_folder(
 
 
 def plan_folder(
-    items: list[InputItem], folder: Path, real: Path, fmt: str, inputs: Inputs
+    items: list[InputItem],
+    folder: Path,
+    real: Path,
+    fmt: str,
+    inputs: Inputs,
+    kept: Sequence[Kept] = (),
 ) -> dict[int, Planned]:
     """Map each input (by position) to its result file in the output folder."""
     _folder_not_in_inputs(folder, real, inputs)
@@ -375,6 +394,12 @@ def plan_folder(
             raise _overwrites_input(item, planned)
         if inputs.takes(real / planned.relative):
             raise _read_as_input(item, planned)
+        name = _kept_name(real / planned.relative, found, kept)
+        if name is not None:
+            raise UsageError(
+                f"the result of {item.source}, {planned.shown}, would replace {name}",
+                hint="choose another output folder",
+            )
 
     return _plan_results(items, fmt, lambda relative: Planned(folder / relative, relative), check)
 
@@ -428,18 +453,17 @@ def plan_outputs(
     output: Path | Uri | None = None,
     report: Path | Uri | None = None,
     output_dir: Path | Uri | None = None,
-    lists: list[Path] | None = None,
+    kept: Sequence[Kept] = (),
 ) -> OutputPlan:
     """Check every output location against the others and the inputs; see the module.
     Any of them may be a :class:`Uri` on a remote filesystem (:mod:`ringkas.outputs.remote`)."""
-    lists = lists or []
     plan = OutputPlan()
     if output is not None:
         plan.file = _check_target(output, "the output file")
-        _not_an_input(plan.file, "the output file", inputs, lists)
+        _not_an_input(plan.file, "the output file", inputs, kept)
     if report is not None:
         plan.report = _check_target(report, "the report file")
-        _not_an_input(plan.report, "the report file", inputs, lists)
+        _not_an_input(plan.report, "the report file", inputs, kept)
         if plan.file is not None and _same(plan.file, plan.report):
             raise UsageError("--output and --report name the same file")
     if isinstance(output_dir, Uri):
@@ -454,7 +478,7 @@ def plan_outputs(
     elif output_dir is not None:
         plan.folder = output_dir
         plan.folder_path = check_folder_target(output_dir)
-        plan.targets = plan_folder(items, output_dir, plan.folder_path, fmt, inputs)
+        plan.targets = plan_folder(items, output_dir, plan.folder_path, fmt, inputs, kept)
         if isinstance(plan.report, FileTarget) and plan.report.kind == "file":
             written = {plan.folder_path / p.relative for p in plan.targets.values()}
             if plan.report.path in written | {plan.folder_path / STATE_FILE}:

@@ -166,6 +166,16 @@ def load_template(name_or_path: str) -> PromptTemplate:
     raise PromptError(f"unknown style {name_or_path!r}", hint=hint)
 
 
+def template_file(name_or_path: str) -> Path | None:
+    """The user's file that :func:`load_template` reads for ``name_or_path`` (a template
+    path, or the user's own file of a style), if there is one; not the built-ins."""
+    if _is_path(name_or_path):
+        path = Path(name_or_path).expanduser()
+    else:
+        path = user_dir() / f"{name_or_path.strip().lower()}.toml"
+    return path if path.is_file() else None
+
+
 def list_templates(errors: list[PromptError] | None = None) -> list[PromptTemplate]:
     """Built-in templates, then the user's; a user template with a built-in's name replaces it
     (its ``overrides`` says so). With ``errors``, broken user files are put there and skipped
