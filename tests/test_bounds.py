@@ -74,6 +74,33 @@ def test_huge_max_size_is_refused(tiny: TinyModels, tmp_path: Path) -> None:
     one_error(process, "--max-size", "100GB")
 
 
+@pytest.mark.parametrize("command", ["summarize", "watch"])
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--encoding", "nope"),
+        ("--encoding", "base64"),  # a codec, but bytes to bytes: no text comes out
+        ("--encoding", ""),
+        ("--max-size", "0"),
+        ("--max-size", "0.0001KB"),
+    ],
+)
+def test_a_value_that_would_fail_every_input_is_refused_once(
+    tiny: TinyModels, tmp_path: Path, command: str, flag: str, value: str
+) -> None:
+    """Not one error per article of a folder of 500, after loading the models: one line,
+    exit 2, before anything is read or written."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    models = ["-t", str(tiny.marian), "-s", str(tiny.bart)]
+    process = ringkas(command, str(folder), *models, "-O", "out", flag, value, cwd=tmp_path)
+    assert process.returncode == ExitCode.USAGE, process.stderr
+    one_error(process, flag, repr(value) if flag == "--encoding" else value)
+    assert not (tmp_path / "out").exists()
+
+
 def test_endless_stdin_is_cut_at_max_size(tiny: TinyModels, tmp_path: Path) -> None:
     process = ringkas(
         "translate", "-", "-t", str(tiny.marian), "--max-size", "64MB", cwd=tmp_path,

@@ -72,10 +72,28 @@ def _size(ctx: click.Context, param: click.Parameter, value: str | int) -> int:
     if not match:
         raise click.BadParameter("expected a size such as 2MB, 500KB or 1048576")
     size = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    if size < 1:  # every input would fail
+        raise click.BadParameter(f"{value} is less than one byte")
     if size > MAX_INPUT_BYTES:
         most = size_text(MAX_INPUT_BYTES)
         raise click.BadParameter(f"{value} is more than ringkas reads of one input ({most})")
     return size
+
+
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A text encoding Python knows, checked once here rather than failing every input."""
+    if value is None:
+        return None
+    try:
+        b"a".decode(value)  # LookupError: unknown, or not a text encoding (base64, zlib...)
+    except (UnicodeError, ValueError):
+        pass  # a text encoding in which "a" alone is not text (utf-16): fine
+    except LookupError:
+        raise click.BadParameter(
+            f"unknown text encoding {value!r} (use a name Python knows, e.g. utf-8, cp1252, "
+            "latin-1, utf-16, shift_jis)"
+        ) from None
+    return value
 
 
 class _Bounded(click.ParamType):
@@ -232,6 +250,7 @@ def job_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--encoding",
             metavar="NAME",
+            callback=_encoding,
             help="Decode input files with this encoding (default: detect UTF-8/16, cp1252).",
         ),
         click.option(

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ringkas.cli.options import (
+    _encoding,
     _size,
     echo_error,
     echo_note,
@@ -57,6 +58,7 @@ from ringkas.errors import ExitCode, UsageError
 @click.option(
     "--encoding",
     metavar="NAME",
+    callback=_encoding,
     help="Decode files with this encoding (default: detect UTF-8/16, cp1252).",
 )
 @click.option(
