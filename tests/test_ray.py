@@ -197,6 +197,27 @@ def test_ray_run_equals_a_local_folder_run(
     assert ray_report["counts"] == {"done": ARTICLES, "skipped": 0, "failed": 0, "not_started": 0}
 
 
+@pytest.mark.parametrize(("count", "sizes"), [(20, [8, 8, 4]), (16, [8, 8]), (3, [3])])
+def test_the_actors_batches_are_the_groups_of_a_local_run(
+    ray_address: str, count: int, sizes: list[int]
+) -> None:
+    """The articles that share translation batches must be those a local run groups (the
+    first 8 inputs, the next 8...), or padding moves near ties of int8 results and a Ray
+    run's summaries differ from a local run's. Batched here as the actor pool batches."""
+    from ringkas.ray import batched
+
+    rows = [{"position": n, "source": f"{n}.txt", "data": b"x" * n} for n in range(count)]
+    with warnings.catch_warnings():  # Ray Data's own DeprecationWarnings about its settings
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset = batched(rows, 8)
+        blocks = [  # whole blocks, as the actor pool's bundles take them
+            block["position"].to_pylist()
+            for block in dataset.iter_batches(batch_size=None, batch_format="pyarrow")
+        ]
+    assert [len(block) for block in blocks] == sizes
+    assert [n for block in blocks for n in block] == list(range(count))
+
+
 def test_actors_get_two_cpus_each_unless_asked_or_the_nodes_have_fewer(
     ray_address: str,
 ) -> None:

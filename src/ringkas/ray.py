@@ -328,6 +328,18 @@ def _id_text(key: Any, number: int) -> str:
     return key if isinstance(key, str) else json.dumps(key, ensure_ascii=False)
 
 
+def batched(rows: list[dict[str, Any]], size: int) -> Dataset:
+    """``rows`` as a dataset of one block per batch, cut as a local run cuts its groups (the
+    first ``size`` rows, the next ``size``...): every actor gets work, a batch lost with an
+    actor is one block, and the articles that share translation batches are the ones a local
+    run puts together, so the summaries are the same (padding in a shared batch moves int8
+    results a little). ``from_items(override_num_blocks=N)`` cuts even blocks instead (20
+    rows: 7, 7 and 6), which Ray Data then batches as 8, 6 and 6."""
+    table = pyarrow.Table.from_pylist(rows)  # one schema for every block
+    blocks = [table.slice(start, size) for start in range(0, len(rows), size)]
+    return ray.data.from_arrow(blocks or [table])
+
+
 def outcomes(
     rows: list[dict[str, Any]],
     settings: Settings,
@@ -338,9 +350,8 @@ def outcomes(
 ) -> Iterator[tuple[int, str, Outcome]]:
     """Run ``rows`` through an actor pool; yields (position, actor id, outcome) as they
     come, in no particular order."""
-    # A block per batch: every actor gets work, and a batch lost with an actor is one block.
+    dataset = batched(rows, options.batch_size)
     batches = max(1, -(-len(rows) // options.batch_size))
-    dataset = ray.data.from_items(rows, override_num_blocks=batches)
     mapped = _map(
         dataset,
         settings,
