@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SEED
+from conftest import REPO, SEED, TinyModels
 from ringkas.cli.prompts import prompts
 from ringkas.errors import ExitCode, UsageError
 from ringkas.prompts import (
@@ -534,6 +534,38 @@ def test_cli_unknown_style_exits_2_with_one_line() -> None:
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("ringkas: error: unknown style 'nope'")
+
+
+@pytest.mark.parametrize(
+    ("style", "words"),
+    [
+        (["--style", "bulets"], "unknown style 'bulets'"),
+        (["--prompt", "rusak.toml"], "rusak.toml: invalid TOML"),
+    ],
+    ids=["typo", "broken-file"],
+)
+def test_a_bad_style_stops_the_run_before_any_model_is_converted(
+    tiny: TinyModels,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    style: list[str],
+    words: str,
+) -> None:
+    """On a first run the models take minutes to download and convert: a typo in the style,
+    or a template file that cannot be read, is said before that, not after."""
+    from ringkas.cli import cli
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("RINGKAS_CACHE_DIR", str(cache))
+    monkeypatch.chdir(tmp_path)
+    Path("rusak.toml").write_text('instruction = "Ringkas\n', encoding="utf-8")
+    models = ["-t", str(tiny.marian), "-s", str(tiny.t5)]
+    result = CliRunner().invoke(cli, ["summarize", str(SEED), *models, *style])
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ringkas: error: ") and words in lines[0]
+    assert result.stdout == ""
+    assert not cache.exists() or not any(cache.rglob("model.bin"))  # nothing converted
 
 
 def test_every_command_has_help() -> None:

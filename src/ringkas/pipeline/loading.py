@@ -70,6 +70,15 @@ class LoadedModels:
         # How the summaries will come (see Pipeline.expect_articles): one article at a time
         # (every thread on it) unless a job says it has several.
         self.summaries: Batches = "serial"
+        self._template: PromptTemplate | None = None  # the style's, once read
+
+    def _style_template(self) -> PromptTemplate | None:
+        """The template of the style asked for (read once), or None."""
+        if not self.config.style:
+            return None
+        if self._template is None:
+            self._template = _template(self.config.style)
+        return self._template
 
     def _load(self, spec: str) -> Seq2SeqEngine:
         start = time.perf_counter()
@@ -119,9 +128,9 @@ class LoadedModels:
         if hasattr(model, "answer"):  # a chat model: every style, brief by default
             self.style_mode = "chat"
             return StyledSummarizer(
-                model, _template(config.style or "brief"), beam_size=config.beam_size
+                model, self._style_template() or _template("brief"), beam_size=config.beam_size
             )
-        template = _template(config.style) if config.style else None
+        template = self._style_template()
         if template is not None and model.model_type in INSTRUCTABLE_SEQ2SEQ:
             self.style_mode = "prompt"  # T5-style models read instructions as text
             return StyledSummarizer(Seq2SeqInstruct(model), template, beam_size=config.beam_size)
@@ -144,6 +153,10 @@ class LoadedModels:
         no style is asked for, the summarizer may still be loading when this returns (see
         :attr:`summarizer_loading`); what stops it is raised by the first summary."""
         start = time.perf_counter()
+        if self.config.style:
+            # An unknown style or a broken template file stops the run before any model is
+            # downloaded or converted (minutes on a first run), not after.
+            self._style_template()
         stages = ("translator", "summarizer")
         converted = self.both_converted()
         if converted and self.config.style is None:
