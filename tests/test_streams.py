@@ -110,3 +110,48 @@ def test_the_reader_goes_away(work: Path) -> None:
     counts = report["counts"]
     assert counts["done"] >= 1 and counts["not_started"] >= 1
     assert sum(counts.values()) == 20
+
+
+@pytest.mark.parametrize("args", [["-"], ["--files-from", "-"]], ids=["dash", "files-from"])
+def test_stdin_from_a_terminal_says_how_to_end_the_text(work: Path, args: list[str]) -> None:
+    """`ringkas summarize -` typed at a prompt waits for the article: a note says so and how
+    to end it, or ringkas would seem to hang. Through a real terminal (a pty), ended with
+    Ctrl-D as a person would."""
+    import termios
+
+    main, terminal = os.openpty()
+    attributes = termios.tcgetattr(terminal)
+    attributes[3] &= ~termios.ECHO  # what is typed is not echoed back (nobody reads it here)
+    termios.tcsetattr(terminal, termios.TCSANOW, attributes)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(NONET), str(REPO / "src")])}
+    typed = "a.txt\n" if "--files-from" in args else ARTICLE.rstrip("\n") + "\n"
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ringkas", "summarize", *args, "-f", "json"],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=work,
+        )
+        os.close(terminal)
+        terminal = -1
+        for line in typed.splitlines(keepends=True):  # a line at a time, as typed or pasted
+            os.write(main, line.encode("utf-8"))
+        os.write(main, b"\x04")  # Ctrl-D on an empty line: the end of the text
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        os.close(main)
+        if terminal >= 0:
+            os.close(terminal)
+    assert process.returncode == 0, stderr.decode()
+    notes = stderr.decode().splitlines()
+    assert "ringkas: reading the article from the terminal: paste it, then press Ctrl-D" in notes
+    result = json.loads(stdout)
+    assert result["summary"] and result["source"] == ("a.txt" if "--files-from" in args else "-")
+
+
+def test_stdin_that_is_not_a_terminal_gets_no_note(work: Path) -> None:
+    process = shell("$RINGKAS summarize - -f json < a.txt", work)
+    assert process.returncode == 0, process.stderr
+    assert "terminal" not in process.stderr

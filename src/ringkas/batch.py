@@ -273,6 +273,17 @@ class Job:
         if (options.limit is not None or options.since is not None) and not options.feeds:
             raise UsageError("--limit and --since choose among the items of a --feed")
 
+    def _reads_the_terminal(self, paths: tuple[str, ...]) -> bool:
+        """True when stdin is read (``-``, ``--files-from -``, JSON Lines without a path)
+        and is a terminal: ringkas would seem to hang while it waits for the text."""
+        options = self.options
+        reads = STDIN in paths or options.files_from == STDIN
+        reads = reads or (options.input_format == "jsonl" and not paths)
+        try:
+            return reads and sys.stdin is not None and sys.stdin.isatty()
+        except ValueError:  # stdin closed
+            return False
+
     def _jsonl_documents(self, paths: tuple[str, ...]) -> Iterator[Document | InputError | Flush]:
         for path in paths or (STDIN,):
             if path == STDIN:
@@ -365,6 +376,8 @@ class Job:
         """
         options = self.options
         self._check(paths)
+        if self._reads_the_terminal(paths):
+            self.say("reading the article from the terminal: paste it, then press Ctrl-D")
         started = time.monotonic()
         inputs = self._inputs(paths)
         fetcher: Fetcher | None = None

@@ -68,11 +68,16 @@ def read_bounded(path: Path, limit: int) -> bytes:
 
 def read_stream_bounded(stream: BinaryIO, limit: int) -> bytes:
     """Up to ``limit`` bytes of a binary stream, in pieces (an endless stream is never read
-    past the limit, and no buffer of the limit's size is made up front)."""
+    past the limit, and no buffer of the limit's size is made up front).
+
+    A piece is one read of the stream below where the stream has ``read1``: a terminal's
+    Ctrl-D is one empty read, which a buffered ``read(n)`` swallows while it gathers its n
+    bytes (it returns what came before it, and the next call waits for another Ctrl-D)."""
+    read = getattr(stream, "read1", stream.read)
     chunks: list[bytes] = []
     left = limit + 1  # one byte more than allowed tells that there is more
     while left > 0:
-        chunk = stream.read(min(left, 1 << 20))
+        chunk = read(min(left, 1 << 20))
         if not chunk:
             break
         chunks.append(chunk)
