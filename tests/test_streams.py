@@ -112,11 +112,24 @@ def test_the_reader_goes_away(work: Path) -> None:
     assert sum(counts.values()) == 20
 
 
-@pytest.mark.parametrize("args", [["-"], ["--files-from", "-"]], ids=["dash", "files-from"])
-def test_stdin_from_a_terminal_says_how_to_end_the_text(work: Path, args: list[str]) -> None:
+JSONL = json.dumps({"id": "maluku", "text": ARTICLE}) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "typed", "what", "source"),
+    [
+        (["-", "-f", "json"], ARTICLE.rstrip("\n") + "\n", "the article (paste it)", "-"),
+        (["--files-from", "-", "-f", "json"], "a.txt\n", "the input paths, one a line,", "a.txt"),
+        (["--input-format", "jsonl", "-f", "jsonl"], JSONL, "JSON Lines", "maluku"),
+    ],
+    ids=["dash", "files-from", "jsonl"],
+)
+def test_stdin_from_a_terminal_says_how_to_end_the_text(
+    work: Path, args: list[str], typed: str, what: str, source: str
+) -> None:
     """`ringkas summarize -` typed at a prompt waits for the article: a note says so and how
     to end it, or ringkas would seem to hang. Through a real terminal (a pty), ended with
-    Ctrl-D as a person would."""
+    one Ctrl-D as a person would (a buffered read used to swallow it: two were needed)."""
     import termios
 
     main, terminal = os.openpty()
@@ -124,10 +137,9 @@ def test_stdin_from_a_terminal_says_how_to_end_the_text(work: Path, args: list[s
     attributes[3] &= ~termios.ECHO  # what is typed is not echoed back (nobody reads it here)
     termios.tcsetattr(terminal, termios.TCSANOW, attributes)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(NONET), str(REPO / "src")])}
-    typed = "a.txt\n" if "--files-from" in args else ARTICLE.rstrip("\n") + "\n"
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "ringkas", "summarize", *args, "-f", "json"],
+            [sys.executable, "-m", "ringkas", "summarize", *args],
             stdin=terminal,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -145,10 +157,9 @@ def test_stdin_from_a_terminal_says_how_to_end_the_text(work: Path, args: list[s
         if terminal >= 0:
             os.close(terminal)
     assert process.returncode == 0, stderr.decode()
-    notes = stderr.decode().splitlines()
-    assert "ringkas: reading the article from the terminal: paste it, then press Ctrl-D" in notes
+    assert f"ringkas: reading {what} from the terminal: end with Ctrl-D" in stderr.decode()
     result = json.loads(stdout)
-    assert result["summary"] and result["source"] == ("a.txt" if "--files-from" in args else "-")
+    assert result["summary"] and result["source"] == source
 
 
 def test_stdin_that_is_not_a_terminal_gets_no_note(work: Path) -> None:

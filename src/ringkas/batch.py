@@ -273,16 +273,21 @@ class Job:
         if (options.limit is not None or options.since is not None) and not options.feeds:
             raise UsageError("--limit and --since choose among the items of a --feed")
 
-    def _reads_the_terminal(self, paths: tuple[str, ...]) -> bool:
-        """True when stdin is read (``-``, ``--files-from -``, JSON Lines without a path)
-        and is a terminal: ringkas would seem to hang while it waits for the text."""
+    def _waits_for_the_terminal(self, paths: tuple[str, ...]) -> str | None:
+        """What is read from stdin (``-``, ``--files-from -``, JSON Lines without a path)
+        when it is a terminal, where ringkas would seem to hang while it waits; else None."""
         options = self.options
-        reads = STDIN in paths or options.files_from == STDIN
-        reads = reads or (options.input_format == "jsonl" and not paths)
         try:
-            return reads and sys.stdin is not None and sys.stdin.isatty()
+            terminal = sys.stdin is not None and sys.stdin.isatty()
         except ValueError:  # stdin closed
-            return False
+            terminal = False
+        if not terminal:
+            return None
+        if options.files_from == STDIN:
+            return "the input paths, one a line,"
+        if options.input_format == "jsonl" and (STDIN in paths or not paths):
+            return "JSON Lines"
+        return "the article (paste it)" if STDIN in paths else None
 
     def _jsonl_documents(self, paths: tuple[str, ...]) -> Iterator[Document | InputError | Flush]:
         for path in paths or (STDIN,):
@@ -376,8 +381,9 @@ class Job:
         """
         options = self.options
         self._check(paths)
-        if self._reads_the_terminal(paths):
-            self.say("reading the article from the terminal: paste it, then press Ctrl-D")
+        waits_for = self._waits_for_the_terminal(paths)
+        if waits_for:
+            self.say(f"reading {waits_for} from the terminal: end with Ctrl-D")
         started = time.monotonic()
         inputs = self._inputs(paths)
         fetcher: Fetcher | None = None
