@@ -119,7 +119,7 @@ JSONL = json.dumps({"id": "maluku", "text": ARTICLE}) + "\n"
     ("args", "typed", "what", "source"),
     [
         (["-", "-f", "json"], ARTICLE.rstrip("\n") + "\n", "the article (paste it)", "-"),
-        (["--files-from", "-", "-f", "json"], "a.txt\n", "the input paths, one a line,", "a.txt"),
+        (["--files-from", "-", "-f", "json"], "a.txt\n", "the input paths, one per line,", "a.txt"),
         (["--input-format", "jsonl", "-f", "jsonl"], JSONL, "JSON Lines", "maluku"),
     ],
     ids=["dash", "files-from", "jsonl"],

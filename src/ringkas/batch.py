@@ -284,7 +284,7 @@ class Job:
         if not terminal:
             return None
         if options.files_from == STDIN:
-            return "the input paths, one a line,"
+            return "the input paths, one per line,"
         if options.input_format == "jsonl" and (STDIN in paths or not paths):
             return "JSON Lines"
         return "the article (paste it)" if STDIN in paths else None
