@@ -13,6 +13,10 @@ from ringkas.errors import ExitCode
 from ringkas.limits import size_text
 
 
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
 def _model_line(model: dict[str, Any]) -> str:
     parts = []
     if model["kind"] == "hub" and model["downloaded"]:
@@ -46,7 +50,8 @@ def _render(report: dict[str, Any]) -> list[tuple[str, str]]:
         (
             "cpu",
             f"{cpu['machine']}, {features}; {cpu['usable_cores']} of {cpu['cores']} cores usable; "
-            f"ringkas uses {cpu['threads']} threads (translator {cpu['workers']} workers x "
+            f"ringkas uses {_count(cpu['threads'], 'thread')} (translator "
+            f"{_count(cpu['workers'], 'worker')} x "
             f"{cpu['threads_per_worker']}; summarizer 1 x {cpu['summarizer_threads']} for one "
             "article, as the translator for several); "
             "int8 kernels: "
