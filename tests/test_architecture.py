@@ -26,7 +26,8 @@ def _lint_imports(src: Path) -> subprocess.CompletedProcess[str]:
     """Run lint-imports with the project's contracts over the package in ``src``."""
     env = {**os.environ, "PYTHONPATH": str(src)}
     return subprocess.run(
-        [str(LINT_IMPORTS), str(REPO / "pyproject.toml"), "--no-cache"],
+        # --config: the one spelling that import-linter 2.15 (Python 3.10) and 2.17 both take.
+        [str(LINT_IMPORTS), "--config", str(REPO / "pyproject.toml"), "--no-cache"],
         capture_output=True,
         text=True,
         env=env,
