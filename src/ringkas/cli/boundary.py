@@ -132,7 +132,9 @@ class GuardedOutput(io.TextIOBase):
             raise self._failure(exc) from exc
 
     def flush(self) -> None:
-        if self._failed or self._stream is None:
+        # A stream closed under us (a test's captured stdout, when this object is collected
+        # and IOBase's finaliser flushes) has nothing left to flush.
+        if self._failed or self._stream is None or getattr(self._stream, "closed", False):
             return
         try:
             self._stream.flush()
