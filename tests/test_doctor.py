@@ -115,3 +115,35 @@ def test_doctor_refuses_a_bad_config_in_one_line(tmp_path: Path) -> None:
     result = doctor("--config", str(config))
     assert result.exit_code == ExitCode.USAGE
     assert "engine must be one of" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["a-file", "a-file/below"], ids=["file", "under-a-file"])
+def test_a_cache_that_cannot_be_a_folder_is_one_line_everywhere(
+    tiny: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """RINGKAS_CACHE_DIR set to a file (a slip in a shell profile): summarize says so once,
+    naming the cache and the setting (exit 3, no traceback, no 'internal error'), and
+    doctor says it is not ready and why."""
+    (tmp_path / "a-file").write_text("bukan folder\n", encoding="utf-8")
+    cache = tmp_path / where
+    monkeypatch.setenv("RINGKAS_CACHE_DIR", str(cache))
+    article = tmp_path / "a.txt"
+    article.write_text("Gubernur Maluku membuka rapat di Ambon.\n", encoding="utf-8")
+    models = ["-t", str(tiny.marian), "-s", str(tiny.bart)]
+    result = CliRunner().invoke(cli, ["summarize", str(article), *models])
+    assert result.exit_code == ExitCode.MODEL_UNAVAILABLE, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"ringkas: error: the model cache {cache} (RINGKAS_CACHE_DIR)")
+    assert "set RINGKAS_CACHE_DIR to a folder you can write" in lines[0]
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "bukan folder\n"
+
+    checked = doctor()
+    assert checked.exit_code == ExitCode.MODEL_UNAVAILABLE
+    out = {line.split("  ")[0]: line for line in checked.stdout.splitlines()}
+    assert f"cannot be used: {tmp_path / 'a-file'} is a file, not a folder" in out["downloads"]
+    assert "no: the model cache cannot be used" in out["ready"]
+    report = json.loads(doctor("--json").stdout)
+    assert report["ready"] is False
+    caches = {c["name"]: c for c in report["caches"]}
+    assert caches["converted models"]["problem"] and caches["config folder"]["problem"] is None

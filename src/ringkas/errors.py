@@ -44,6 +44,10 @@ class ModelUnavailableError(RingkasError):
     exit_code = ExitCode.MODEL_UNAVAILABLE
 
 
+class CacheUnusableError(ModelUnavailableError):
+    """The model cache folder cannot be made or written: no model can be, whichever."""
+
+
 class InputError(RingkasError):
     """An input file or text cannot be used (missing, unreadable, empty...)."""
 

@@ -62,6 +62,9 @@ def _render(report: dict[str, Any]) -> list[tuple[str, str]]:
     for cache in report["caches"]:
         if "bytes" not in cache:
             continue
+        if cache.get("problem"):
+            lines.append((cache["name"], f"{cache['path']}: cannot be used: {cache['problem']}"))
+            continue
         state = size_text(cache["bytes"] or 0, decimal=True) if cache["exists"] else "empty"
         free = size_text(cache["free_bytes"] or 0, decimal=True)
         lines.append((cache["name"], f"{cache['path']}: {state}, {free} free"))
@@ -85,6 +88,14 @@ def _render(report: dict[str, Any]) -> list[tuple[str, str]]:
     missing = [model for model in report["models"] if model["problem"]]
     if report["ready"]:
         lines.append(("ready", "yes"))
+    elif any(cache.get("problem") for cache in report["caches"]):
+        lines.append(
+            (
+                "ready",
+                "no: the model cache cannot be used (set RINGKAS_CACHE_DIR to "
+                "a folder you can write)",
+            )
+        )
     else:
         fixes = "; ".join(dict.fromkeys(m["fix"] for m in missing if m["fix"]))
         lines.append(("ready", f"no: {len(missing)} model(s) not ready ({fixes})"))

@@ -121,6 +121,19 @@ def _folder_bytes(folder: Path) -> int:
     return total
 
 
+def folder_problem(folder: Path) -> str | None:
+    """Why ringkas could not make or write ``folder``, or None."""
+    writable = os.W_OK | os.X_OK
+    if folder.exists():
+        if not folder.is_dir():
+            return "it is not a folder"
+        return None if os.access(folder, writable) else "it is not writable"
+    above = next((a for a in folder.parents if a.exists()), Path(os.sep))
+    if not above.is_dir():
+        return f"{above} is a file, not a folder"
+    return None if os.access(above, writable) else f"{above} is not writable"
+
+
 def cache_report() -> list[dict[str, Any]]:
     from ringkas.models.download import cache_root, downloads_root, free_bytes
     from ringkas.models.store import store_root
@@ -138,6 +151,8 @@ def cache_report() -> list[dict[str, Any]]:
                 "exists": folder.is_dir(),
                 "bytes": _folder_bytes(folder) if folder.is_dir() else 0,
                 "free_bytes": free_bytes(folder),
+                # The config folder is only read: that it cannot be written is no problem.
+                "problem": None if name == "config folder" else folder_problem(folder),
             }
         )
     rows.append({"name": "cache root", "path": str(cache_root()), "exists": cache_root().is_dir()})
@@ -289,15 +304,16 @@ def diagnose(
         check_model("translator", settings.translator, settings, deep=deep),
         check_model("summarizer", settings.summarizer, settings, deep=deep),
     ]
+    caches = cache_report()
     return {
-        "ready": all(model.ready for model in models),
+        "ready": all(model.ready for model in models) and not any(c.get("problem") for c in caches),
         "ringkas": package_versions()["ringkas"],
         "python": platform.python_version(),
         "platform": platform.platform(),
         "executable": sys.executable,
         "packages": package_versions(),
         "cpu": cpu_report(settings),
-        "caches": cache_report(),
+        "caches": caches,
         "models": [asdict(model) for model in models],
         "config": {
             "file": str(resolved.config_file),

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from ringkas.errors import ModelUnavailableError
+from ringkas.errors import CacheUnusableError, ModelUnavailableError
 from ringkas.limits import size_text
 from ringkas.models.revisions import RemoteFile
 
@@ -111,20 +111,35 @@ def check_free_space(needed: int, where: Path, what: str) -> None:
 # -- locks ------------------------------------------------------------------------------------
 
 
+def unusable_cache(exc: OSError) -> CacheUnusableError:
+    """The cache folder cannot hold models: why, and how to choose another."""
+    where = cache_root()
+    setting = "RINGKAS_CACHE_DIR" if os.environ.get("RINGKAS_CACHE_DIR") else "the default"
+    return CacheUnusableError(
+        f"the model cache {where} ({setting}) cannot be used: "
+        f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else ""),
+        hint="set RINGKAS_CACHE_DIR to a folder you can write",
+    )
+
+
 @contextmanager
 def locked(key: str, report: Report | None, doing: str) -> Iterator[None]:
     """Hold the cache's lock for ``key`` (a file lock: other ringkas processes wait)."""
     from filelock import FileLock, Timeout
 
     folder = cache_root() / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(folder / f"{slug(key)}.lock"))
     try:
+        # The first write to the cache: one that cannot be used (a file, a folder that
+        # cannot be made or written) is said here, naming it and the setting.
+        folder.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=0.5)
-    except Timeout:
+    except Timeout:  # (a TimeoutError, so an OSError: before the clause below)
         if report:
             report(f"waiting for another ringkas process that is {doing}")
         lock.acquire()
+    except OSError as exc:
+        raise unusable_cache(exc) from exc
     try:
         yield
     finally:

@@ -11,7 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from ringkas import stopping
-from ringkas.errors import ModelUnavailableError, UsageError
+from ringkas.errors import CacheUnusableError, ModelUnavailableError, UsageError
 from ringkas.models.chat import Seq2SeqInstruct
 from ringkas.models.ct2_engine import Batches
 from ringkas.models.engine import Seq2SeqEngine
@@ -200,6 +200,8 @@ class LoadedModels:
     def _load_stage(self, stage: str) -> ModelUnavailableError | None:
         try:
             getattr(self, stage)
+        except CacheUnusableError:
+            raise  # the same for every model: said once
         except ModelUnavailableError as exc:
             return exc
         return None
