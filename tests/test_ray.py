@@ -206,7 +206,13 @@ def test_the_actors_batches_are_the_groups_of_a_local_run(
     run's summaries differ from a local run's. Batched here as the actor pool batches."""
     from ringkas.ray import batched
 
-    rows = [{"position": n, "source": f"{n}.txt", "data": b"x" * n} for n in range(count)]
+    # Files' bytes, and text rows (a link's, a JSON line's) where a whole block has no bytes.
+    rows = [
+        {"position": n, "source": f"{n}.txt", "data": b"x" * n}
+        if n < 8
+        else {"position": n, "source": f"{n}", "text": "teks", "metadata": "{}"}
+        for n in range(count)
+    ]
     with warnings.catch_warnings():  # Ray Data's own DeprecationWarnings about its settings
         warnings.simplefilter("ignore", DeprecationWarning)
         dataset = batched(rows, 8)

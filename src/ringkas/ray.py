@@ -335,9 +335,13 @@ def batched(rows: list[dict[str, Any]], size: int) -> Dataset:
     run puts together, so the summaries are the same (padding in a shared batch moves int8
     results a little). ``from_items(override_num_blocks=N)`` cuts even blocks instead (20
     rows: 7, 7 and 6), which Ray Data then batches as 8, 6 and 6."""
-    table = pyarrow.Table.from_pylist(rows)  # one schema for every block
-    blocks = [table.slice(start, size) for start in range(0, len(rows), size)]
-    return ray.data.from_arrow(blocks or [table])
+    # A table per block, with one schema (a block whose column is all null still has its
+    # type), so that no block's column nears Arrow's 2 GiB per binary array.
+    blocks = [
+        pyarrow.Table.from_pylist(rows[start : start + size], schema=ROW_SCHEMA)
+        for start in range(0, len(rows), size)
+    ]
+    return ray.data.from_arrow(blocks or [ROW_SCHEMA.empty_table()])
 
 
 def outcomes(
@@ -717,6 +721,19 @@ class _Key:
     source: str
     record_id: Any  # a JSON line's id
     input_hash: str | None = None  # a link's, as the driver read it (else the actor's)
+
+
+ROW_SCHEMA = pyarrow.schema(
+    [
+        ("position", pyarrow.int64()),
+        ("source", pyarrow.string()),
+        ("data", pyarrow.binary()),  # a file's bytes, decoded in the actor
+        ("html", pyarrow.bool_()),
+        ("text", pyarrow.string()),  # a link's or a JSON line's text
+        ("metadata", pyarrow.string()),  # JSON
+        ("expect", pyarrow.string()),  # the input hash of a result still in place
+    ]
+)
 
 
 def _row(
