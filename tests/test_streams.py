@@ -3,11 +3,13 @@ exists, never a traceback; results that do have somewhere to go are still writte
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,40 @@ def test_the_reader_goes_away(work: Path) -> None:
 JSONL = json.dumps({"id": "maluku", "text": ARTICLE}) + "\n"
 
 
+@contextlib.contextmanager
+def at_a_terminal(args: list[str], cwd: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """``ringkas summarize ARGS`` with a real terminal (a pty) as its stdin; yields the
+    process and the terminal's other end, where the test types."""
+    import termios
+
+    main, terminal = os.openpty()
+    try:
+        attributes = termios.tcgetattr(terminal)
+        attributes[3] &= ~termios.ECHO  # what is typed is not echoed back (nobody reads it)
+        termios.tcsetattr(terminal, termios.TCSANOW, attributes)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(NONET), str(REPO / "src")])}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ringkas", "summarize", *args],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=cwd,
+        )
+        os.close(terminal)
+        terminal = -1
+        try:
+            yield process, main
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+    finally:
+        os.close(main)
+        if terminal >= 0:
+            os.close(terminal)
+
+
 @pytest.mark.parametrize(
     ("args", "typed", "what", "source"),
     [
@@ -131,32 +167,11 @@ def test_stdin_from_a_terminal_says_how_to_end_the_text(
     """`ringkas summarize -` typed at a prompt waits for the article: a note says so and how
     to end it, or ringkas would seem to hang. Through a real terminal (a pty), ended with
     one Ctrl-D as a person would (a buffered read used to swallow it: two were needed)."""
-    import termios
-
-    main, terminal = os.openpty()
-    attributes = termios.tcgetattr(terminal)
-    attributes[3] &= ~termios.ECHO  # what is typed is not echoed back (nobody reads it here)
-    termios.tcsetattr(terminal, termios.TCSANOW, attributes)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(NONET), str(REPO / "src")])}
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ringkas", "summarize", *args],
-            stdin=terminal,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            cwd=work,
-        )
-        os.close(terminal)
-        terminal = -1
+    with at_a_terminal(args, work) as (process, main):
         for line in typed.splitlines(keepends=True):  # a line at a time, as typed or pasted
             os.write(main, line.encode("utf-8"))
         os.write(main, b"\x04")  # Ctrl-D on an empty line: the end of the text
         stdout, stderr = process.communicate(timeout=120)
-    finally:
-        os.close(main)
-        if terminal >= 0:
-            os.close(terminal)
     assert process.returncode == 0, stderr.decode()
     assert f"ringkas: reading {what} from the terminal: end with Ctrl-D" in stderr.decode()
     result = json.loads(stdout)
@@ -186,25 +201,9 @@ def test_one_ctrl_c_while_waiting_for_the_terminal_stops(work: Path) -> None:
     """Nothing is in progress while ringkas waits for someone to type: the first Ctrl-C
     stops (exit 130, no traceback), instead of waiting for the text to end first."""
     import signal
-    import termios
     import time
 
-    main, terminal = os.openpty()
-    attributes = termios.tcgetattr(terminal)
-    attributes[3] &= ~termios.ECHO
-    termios.tcsetattr(terminal, termios.TCSANOW, attributes)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(NONET), str(REPO / "src")])}
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ringkas", "summarize", "-", "-f", "json"],
-            stdin=terminal,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            cwd=work,
-        )
-        os.close(terminal)
-        terminal = -1
+    with at_a_terminal(["-", "-f", "json"], work) as (process, main):
         os.write(main, ARTICLE.splitlines(keepends=True)[0].encode("utf-8"))  # half typed
         # Once the models are loaded and a thread of ringkas waits in read(0, ...), that is,
         # well after the start, when Ctrl-C is graceful: the case that needed two.
@@ -214,10 +213,6 @@ def test_one_ctrl_c_while_waiting_for_the_terminal_stops(work: Path) -> None:
             time.sleep(0.05)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=30)
-    finally:
-        os.close(main)
-        if terminal >= 0:
-            os.close(terminal)
     assert process.returncode == ExitCode.INTERRUPTED == 130, stderr.decode()
     assert b"Traceback" not in stderr and stdout == b"", stderr.decode()
     assert b"finishing what is in progress" not in stderr
