@@ -254,7 +254,6 @@ class Job:
         self._lost: OutputError | None = None  # the -o file could not be written
         self._close_failed = False  # the -o file or the resume state could not be written
         self._report_target: FileTarget | RemoteFile | None = None  # --report, once checked
-        self._stop_at_once = False  # this run reads the terminal (see run)
 
     # -- inputs -------------------------------------------------------------------------
 
@@ -385,9 +384,6 @@ class Job:
         waits_for = self._waits_for_the_terminal(paths)
         if waits_for:
             self.say(f"reading {waits_for} from the terminal: end with Ctrl-D")
-            # Waiting for someone to type: the first Ctrl-C stops at once (what was written
-            # stays), as it would stop any command that reads the terminal.
-            self._stop_at_once = True
         started = time.monotonic()
         inputs = self._inputs(paths)
         fetcher: Fetcher | None = None
@@ -453,9 +449,10 @@ class Job:
         interrupted, signum = False, None
         stopped: StdoutError | None = None
         # A job whose work runs elsewhere (Ray) stops at the first Ctrl-C, cancelling it, as
-        # does one reading the terminal; else the first one lets the articles in progress
-        # finish (stopping.graceful).
-        at_once = self.immediate_stop or self._stop_at_once
+        # does one waiting for someone to type (what was written stays), as any command that
+        # reads the terminal would; else the first one lets the articles in progress finish
+        # (stopping.graceful).
+        at_once = self.immediate_stop or self._waits_for_the_terminal(paths) is not None
         signals = stopping.handling_signals() if at_once else stopping.graceful(self.say)
         with signals, Progress(total, enabled=options.progress) as progress:
             try:

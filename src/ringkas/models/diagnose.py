@@ -123,15 +123,13 @@ def _folder_bytes(folder: Path) -> int:
 
 def folder_problem(folder: Path) -> str | None:
     """Why ringkas could not make or write ``folder``, or None."""
-    writable = os.W_OK | os.X_OK
-    if folder.exists():
-        if not folder.is_dir():
-            return "it is not a folder"
-        return None if os.access(folder, writable) else "it is not writable"
-    above = next((a for a in folder.parents if a.exists()), Path(os.sep))
-    if not above.is_dir():
-        return f"{above} is a file, not a folder"
-    return None if os.access(above, writable) else f"{above} is not writable"
+    from ringkas.models.download import existing_parent
+
+    found = existing_parent(folder)  # the folder, or where it would be made
+    what = "it" if found == folder else str(found)
+    if not found.is_dir():
+        return f"{what} is not a folder" if found == folder else f"{what} is a file, not a folder"
+    return None if os.access(found, os.W_OK | os.X_OK) else f"{what} is not writable"
 
 
 def cache_report() -> list[dict[str, Any]]:

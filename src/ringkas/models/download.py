@@ -85,7 +85,8 @@ def repo_folder(name: str) -> Path:
 # -- disk space -------------------------------------------------------------------------------
 
 
-def _existing_parent(path: Path) -> Path:
+def existing_parent(path: Path) -> Path:
+    """``path``, or the nearest path above it that exists (a file, perhaps)."""
     for candidate in (path, *path.parents):
         if candidate.exists():
             return candidate
@@ -94,7 +95,7 @@ def _existing_parent(path: Path) -> Path:
 
 def free_bytes(path: Path) -> int:
     """Free space on the disk that holds ``path`` (or would, once created)."""
-    return int(shutil.disk_usage(_existing_parent(path)).free)
+    return int(shutil.disk_usage(existing_parent(path)).free)
 
 
 def check_free_space(needed: int, where: Path, what: str) -> None:
