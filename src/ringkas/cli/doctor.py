@@ -89,13 +89,9 @@ def _render(report: dict[str, Any]) -> list[tuple[str, str]]:
     if report["ready"]:
         lines.append(("ready", "yes"))
     elif any(cache.get("problem") for cache in report["caches"]):
-        lines.append(
-            (
-                "ready",
-                "no: the model cache cannot be used (set RINGKAS_CACHE_DIR to "
-                "a folder you can write)",
-            )
-        )
+        from ringkas.models.download import CACHE_FIX
+
+        lines.append(("ready", f"no: the model cache cannot be used ({CACHE_FIX})"))
     else:
         fixes = "; ".join(dict.fromkeys(m["fix"] for m in missing if m["fix"]))
         lines.append(("ready", f"no: {len(missing)} model(s) not ready ({fixes})"))

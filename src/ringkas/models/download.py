@@ -112,6 +112,9 @@ def check_free_space(needed: int, where: Path, what: str) -> None:
 # -- locks ------------------------------------------------------------------------------------
 
 
+CACHE_FIX = "set RINGKAS_CACHE_DIR to a folder you can write"
+
+
 def unusable_cache(exc: OSError) -> CacheUnusableError:
     """The cache folder cannot hold models: why, and how to choose another."""
     where = cache_root()
@@ -119,7 +122,7 @@ def unusable_cache(exc: OSError) -> CacheUnusableError:
     return CacheUnusableError(
         f"the model cache {where} ({setting}) cannot be used: "
         f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else ""),
-        hint="set RINGKAS_CACHE_DIR to a folder you can write",
+        hint=CACHE_FIX,
     )
 
 
